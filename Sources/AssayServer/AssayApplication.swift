@@ -1,0 +1,78 @@
+import AssayCore
+import AssayStore
+import Foundation
+import Hummingbird
+import JobQueue
+import Logging
+import ServiceLifecycle
+
+/// Assembles Assay from its configuration: the store, the HTTP application and the workers.
+public enum AssayApplication {
+    /// Opens the store named by the configuration, applying migrations.
+    public static func openStore(configuration: AssayConfiguration, logger: Logger) async throws -> any AssayStore {
+        switch configuration.database {
+        case .sqlite(let path):
+            return try await SQLiteStore.open(path: path, logger: logger)
+        case .postgres:
+            throw ConfigurationError(variable: "DATABASE_URL", message: "PostgreSQL is not in this build yet")
+        }
+    }
+
+    /// The dependencies of routes and handlers for an open store.
+    public static func dependencies(
+        configuration: AssayConfiguration, store: any AssayStore, adminToken: String
+    ) -> AssayDependencies {
+        AssayDependencies(
+            store: store, scorer: RubricScorer(), scoringQueue: configuration.scoringQueue,
+            reportQueue: configuration.reportQueue, retryPolicy: configuration.retryPolicy, adminToken: adminToken,
+            queueMode: configuration.queueBackend == .serviceBus ? "service_bus" : configuration.queueBackend.rawValue,
+            backendName: configuration.database.backendName)
+    }
+
+    /// A worker for the configured queues with `concurrency` jobs at once per queue.
+    public static func worker(
+        configuration: AssayConfiguration, store: any AssayStore, concurrency: Int,
+        queues: [String]? = nil, gracePeriod: Duration = .seconds(20), logger: Logger
+    ) -> JobWorker {
+        let handlers: [any JobHandler] = [
+            ScoringJobHandler(
+                store: store, scorer: RubricScorer(), reportQueue: configuration.reportQueue,
+                maxAttempts: configuration.retryPolicy.maxAttempts, now: Date.init),
+            ReportJobHandler(store: store, now: Date.init),
+        ]
+        return JobWorker(
+            driver: store.jobs, handlers: handlers,
+            options: JobWorkerOptions(
+                queues: queues ?? configuration.queues, concurrency: concurrency,
+                leaseDuration: configuration.leaseDuration, gracePeriod: gracePeriod,
+                retryPolicy: configuration.retryPolicy),
+            logger: logger)
+    }
+
+    /// The `serve` application: HTTP API, and the embedded workers unless concurrency is 0.
+    public static func build(configuration: AssayConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
+        let store = try await openStore(configuration: configuration, logger: logger)
+        let adminToken = try AdminToken.resolve(
+            configured: configuration.adminToken, dataDirectory: configuration.dataDirectory, logger: logger)
+        try await SampleAssessments.loadIfEmpty(
+            into: store, directory: configuration.examplesDirectory, now: Date(), logger: logger)
+        let dependencies = dependencies(configuration: configuration, store: store, adminToken: adminToken)
+        var services: [any Service] = [StoreService(store: store)]
+        if configuration.workerConcurrency > 0 {
+            services.append(
+                worker(
+                    configuration: configuration, store: store,
+                    concurrency: configuration.workerConcurrency, logger: logger))
+        }
+        return Application(
+            router: AssayRouter.build(dependencies: dependencies),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "assay"),
+            services: services,
+            onServerRunning: { channel in
+                logger.notice(
+                    "assay listening",
+                    metadata: ["address": .string("\(channel.localAddress.map { "\($0)" } ?? "?")")])
+            },
+            logger: logger)
+    }
+}

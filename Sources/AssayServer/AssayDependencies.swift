@@ -1,0 +1,35 @@
+import AssayCore
+import AssayStore
+import Foundation
+import JobQueue
+
+/// What the routes and job handlers work with: the store, the queues, the token and the clock.
+public struct AssayDependencies: Sendable {
+    public var store: any AssayStore
+    public var scorer: any Scorer
+    public var scoringQueue: String
+    public var reportQueue: String
+    public var retryPolicy: RetryPolicy
+    public var adminToken: String
+    /// How the queue status and submit answer name the queue: `database`, `memory`, ….
+    public var queueMode: String
+    /// The database behind the store: `sqlite` or `postgresql`.
+    public var backendName: String
+    public var now: @Sendable () -> Date
+
+    public init(
+        store: any AssayStore, scorer: any Scorer = RubricScorer(), scoringQueue: String = "scoring-jobs",
+        reportQueue: String = "report-jobs", retryPolicy: RetryPolicy = .default, adminToken: String,
+        queueMode: String = "database", backendName: String = "sqlite", now: @escaping @Sendable () -> Date = Date.init
+    ) {
+        self.store = store
+        self.scorer = scorer
+        self.scoringQueue = scoringQueue
+        self.reportQueue = reportQueue
+        self.retryPolicy = retryPolicy
+        self.adminToken = adminToken
+        self.queueMode = queueMode
+        self.backendName = backendName
+        self.now = now
+    }
+}

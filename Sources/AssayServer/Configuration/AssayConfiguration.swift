@@ -1,0 +1,111 @@
+import Foundation
+import JobQueue
+import Logging
+
+/// Everything Assay reads at start: environment, `.env`, then flags, the later winning.
+///
+/// ```swift
+/// let configuration = try AssayConfiguration(environment: ProcessInfo.processInfo.environment)
+/// ```
+public struct AssayConfiguration: Sendable {
+    public var database: DatabaseLocation
+    public var queueBackend: QueueBackend
+    public var scoringQueue: String
+    public var reportQueue: String
+    public var retryPolicy: RetryPolicy
+    public var leaseDuration: Duration
+    /// The admin bearer token; `nil` means: read it from the data folder, or make one at first start.
+    public var adminToken: String?
+    public var scorer: String
+    public var host: String
+    public var port: Int
+    /// Where the admin token (and the default SQLite file) are kept.
+    public var dataDirectory: String
+    /// Where the sample assessments loaded into an empty database are.
+    public var examplesDirectory: String
+    /// Jobs run at once per queue by the workers inside `serve`; 0 runs no worker there.
+    public var workerConcurrency: Int
+    public var logLevel: Logger.Level
+
+    /// The queues workers serve, scoring first.
+    public var queues: [String] { [scoringQueue, reportQueue] }
+
+    /// Reads the configuration from `environment` (with `.env` values merged in by the caller).
+    public init(environment: [String: String]) throws(ConfigurationError) {
+        let reader = EnvironmentReader(environment)
+        database = try DatabaseLocation(url: reader.string("DATABASE_URL", default: "sqlite://./data/assay.sqlite"))
+        let useServiceBus = try reader.bool("USE_SERVICE_BUS", default: false)
+        queueBackend = try reader.choice(
+            "QUEUE_BACKEND", default: useServiceBus ? QueueBackend.serviceBus : .database)
+        scoringQueue = try reader.queueName("AZURE_SERVICE_BUS_SCORING_QUEUE", default: "scoring-jobs")
+        reportQueue = try reader.queueName("AZURE_SERVICE_BUS_REPORT_QUEUE", default: "report-jobs")
+        guard scoringQueue != reportQueue else {
+            throw ConfigurationError(
+                variable: "AZURE_SERVICE_BUS_REPORT_QUEUE", message: "must differ from the scoring queue")
+        }
+        let maxRetries = try reader.integer("JOB_MAX_RETRIES", default: 3, in: 0...100)
+        let base = try reader.seconds("JOB_RETRY_BASE_SECONDS", default: 2, in: 0.001...86_400)
+        let maximum = try reader.seconds("JOB_RETRY_MAX_SECONDS", default: 300, in: 0.001...604_800)
+        guard maximum >= base else {
+            throw ConfigurationError(
+                variable: "JOB_RETRY_MAX_SECONDS", message: "must be at least JOB_RETRY_BASE_SECONDS (\(base))")
+        }
+        retryPolicy = RetryPolicy(maxRetries: maxRetries, base: .seconds(base), maximum: .seconds(maximum))
+        leaseDuration = .seconds(try reader.seconds("JOB_LEASE_SECONDS", default: 30, in: 1...3600))
+        adminToken = try reader.optionalString("ADMIN_API_TOKEN").map { token throws(ConfigurationError) in
+            guard token.count >= 16, token.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
+                throw ConfigurationError(
+                    variable: "ADMIN_API_TOKEN", message: "must be at least 16 printable ASCII characters")
+            }
+            return token
+        }
+        scorer = try reader.choice("SCORER", default: ScorerChoice.rubric).rawValue
+        host = reader.string("HOST", default: "127.0.0.1")
+        port = try reader.integer("PORT", default: 8000, in: 0...65_535)
+        dataDirectory = reader.string("DATA_DIR", default: "./data")
+        examplesDirectory = reader.string("EXAMPLES_DIR", default: "./Examples")
+        workerConcurrency = try reader.integer("WORKER_CONCURRENCY", default: 16, in: 0...1024)
+        logLevel = try reader.choice("LOG_LEVEL", default: Logger.Level.info)
+        try checkBuilt()
+    }
+
+    /// Reads the configuration from `.env` at `dotEnvPath`, then `environment`, then `overrides`
+    /// (flags), each winning over the one before.
+    public static func load(
+        environment: [String: String], dotEnvPath: String, overrides: [String: String?] = [:]
+    ) throws(ConfigurationError) -> AssayConfiguration {
+        var merged = try DotEnvFile.read(path: dotEnvPath)
+        merged.merge(environment) { _, real in real }
+        for case let (name, value?) in overrides { merged[name] = value }
+        return try AssayConfiguration(environment: merged)
+    }
+
+    /// Rejects settings whose part is not in this build yet, naming the variable.
+    private func checkBuilt() throws(ConfigurationError) {
+        if case .postgres = database {
+            throw ConfigurationError(
+                variable: "DATABASE_URL", message: "PostgreSQL is not in this build yet (issue 4); use sqlite://PATH")
+        }
+        if queueBackend != .database {
+            throw ConfigurationError(
+                variable: queueBackend == .serviceBus ? "USE_SERVICE_BUS" : "QUEUE_BACKEND",
+                message: "the \(queueBackend.rawValue) queue is not in this build yet; use database")
+        }
+        if scorer != ScorerChoice.rubric.rawValue {
+            throw ConfigurationError(variable: "SCORER", message: "the LLM scorer is not in this build yet; use rubric")
+        }
+    }
+}
+
+/// Which driver carries the jobs.
+public enum QueueBackend: String, Sendable, CaseIterable {
+    case database
+    case serviceBus = "servicebus"
+    case memory
+}
+
+/// Which scorer evaluates submissions.
+public enum ScorerChoice: String, Sendable, CaseIterable {
+    case rubric
+    case llm
+}

@@ -1,0 +1,21 @@
+import AssayStore
+import Hummingbird
+import Logging
+
+extension AssayRouter {
+    /// `GET /health` (the process answers) and `GET /ready` (the database answers too).
+    static func addHealthRoutes(to router: Router<AppRequestContext>, dependencies: AssayDependencies) {
+        router.get("health") { _, _ in
+            try Response.json(HealthResponse(status: "ok"))
+        }
+        router.get("ready") { _, context in
+            do {
+                try await dependencies.store.ping()
+            } catch {
+                context.logger.warning("database not ready", metadata: ["error": .string("\(error)")])
+                throw APIError(.serviceUnavailable, code: "database_unavailable", message: "the database does not answer")
+            }
+            return try Response.json(HealthResponse(status: "ready"))
+        }
+    }
+}

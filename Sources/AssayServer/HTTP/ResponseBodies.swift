@@ -1,0 +1,129 @@
+import AssayCore
+import AssayStore
+import Foundation
+import JobQueue
+
+/// The answer to a submission, in the plan's shape.
+struct SubmitResponse: Encodable {
+    var success = true
+    var submissionID: String
+    var message = "Assessment submitted successfully"
+    var queueMode: String
+
+    enum CodingKeys: String, CodingKey {
+        case success, message
+        case submissionID = "submission_id"
+        case queueMode = "queue_mode"
+    }
+}
+
+/// A submission's status, as the candidate sees it.
+struct SubmissionStatusResponse: Encodable {
+    var submissionID: String
+    var status: SubmissionStatus
+
+    enum CodingKeys: String, CodingKey {
+        case status
+        case submissionID = "submission_id"
+    }
+}
+
+/// A submission as an admin sees it.
+struct SubmissionResponse: Encodable {
+    var submissionID: String
+    var assessmentID: String
+    var status: SubmissionStatus
+    var candidate: Candidate
+    var answers: [Answer]
+    var createdAt: Date
+
+    init(_ record: SubmissionRecord) {
+        submissionID = record.id
+        assessmentID = record.assessmentID
+        status = record.status
+        candidate = record.content.candidate
+        answers = record.content.answers
+        createdAt = record.createdAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case status, candidate, answers
+        case submissionID = "submission_id"
+        case assessmentID = "assessment_id"
+        case createdAt = "created_at"
+    }
+}
+
+/// An assessment in the admin listing.
+struct AssessmentSummaryResponse: Encodable {
+    var id: String
+    var title: String
+    var questionCount: Int
+    var createdAt: Date
+
+    init(_ summary: AssessmentSummary) {
+        id = summary.id
+        title = summary.title
+        questionCount = summary.questionCount
+        createdAt = summary.createdAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, title
+        case questionCount = "question_count"
+        case createdAt = "created_at"
+    }
+}
+
+/// One page of a listing.
+struct PageResponse<Item: Encodable>: Encodable {
+    var items: [Item]
+    var total: Int
+    var limit: Int
+    var offset: Int
+}
+
+/// The queue status, in the plan's shape with more numbers.
+struct QueueStatusResponse: Encodable {
+    var serviceBusEnabled: Bool
+    var mode: String
+    var backend: String
+    var queues: [String: QueueCounts]
+
+    enum CodingKeys: String, CodingKey {
+        case mode, backend, queues
+        case serviceBusEnabled = "service_bus_enabled"
+    }
+
+    struct QueueCounts: Encodable {
+        var activeMessages: Int
+        var scheduledMessages: Int
+        var runningMessages: Int
+        var deadLetterMessages: Int
+        var completedLastHour: Int
+        var oldestAvailableAgeSeconds: Double
+
+        init(_ statistics: QueueStatistics) {
+            activeMessages = statistics.available
+            scheduledMessages = statistics.scheduled
+            runningMessages = statistics.running
+            deadLetterMessages = statistics.dead
+            completedLastHour = statistics.completedLastHour
+            oldestAvailableAgeSeconds = (statistics.oldestAvailableAgeSeconds * 1000).rounded() / 1000
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case activeMessages = "active_messages"
+            case scheduledMessages = "scheduled_messages"
+            case runningMessages = "running"
+            case deadLetterMessages = "dead_letter_messages"
+            case completedLastHour = "completed_last_hour"
+            case oldestAvailableAgeSeconds = "oldest_available_age_seconds"
+        }
+    }
+}
+
+/// What `/health` and `/ready` answer.
+struct HealthResponse: Encodable {
+    var status: String
+}

@@ -1,0 +1,48 @@
+import AssayCore
+import AssayStore
+import Foundation
+import JobQueue
+import Logging
+
+/// Scores a submission, then stores its evaluation and enqueues its report job in one transaction.
+///
+/// Idempotent: when the evaluation exists already (an earlier attempt stored it and then lost its
+/// lease), it is not scored again; the report job is enqueued if it is missing.
+struct ScoringJobHandler: JobHandler {
+    let store: any AssayStore
+    let scorer: any Scorer
+    let reportQueue: String
+    let maxAttempts: Int
+    let now: @Sendable () -> Date
+
+    var kind: String { JobKind.scoreSubmission }
+
+    func handle(_ job: Job, logger: Logger) async throws {
+        let payload = try SubmissionJobPayload.decode(from: job)
+        var logger = logger
+        logger[metadataKey: "submission_id"] = .string(payload.submissionID)
+        let reportJob = JobRequest(
+            queue: reportQueue, kind: JobKind.buildReport, payload: payload.encoded(),
+            dedupeKey: payload.submissionID, maxAttempts: maxAttempts)
+        if let existing = try await store.evaluation(submissionID: payload.submissionID) {
+            try await store.insertEvaluation(existing, job: reportJob)
+            logger.info("submission already scored")
+            return
+        }
+        guard let submission = try await store.submission(id: payload.submissionID) else {
+            throw JobHandlerError.permanent("submission \(payload.submissionID) does not exist")
+        }
+        guard let assessment = try await store.assessment(id: submission.assessmentID) else {
+            throw JobHandlerError.permanent("assessment \(submission.assessmentID) does not exist")
+        }
+        let evaluation = try await scorer.evaluate(
+            submissionID: submission.id, content: submission.content, for: assessment, at: now())
+        try await store.insertEvaluation(evaluation, job: reportJob)
+        logger.info(
+            "submission scored",
+            metadata: [
+                "points": .stringConvertible(evaluation.totalPoints),
+                "max_points": .stringConvertible(evaluation.maxPoints),
+            ])
+    }
+}

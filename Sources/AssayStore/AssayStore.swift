@@ -1,0 +1,38 @@
+import AssayCore
+import Foundation
+import JobQueue
+
+/// Where Assay keeps assessments, submissions, evaluations, reports and their jobs.
+///
+/// Business rows and the jobs they start commit in one transaction: a stored submission always
+/// has its scoring job, and a stored evaluation its report job.
+public protocol AssayStore: Sendable {
+    /// The job driver that shares this store's database and transactions.
+    var jobs: any JobQueueDriver { get }
+
+    /// Checks that the database answers.
+    func ping() async throws
+
+    /// Stores a new assessment; throws ``StoreError/assessmentExists(_:)`` if its id is taken.
+    func insertAssessment(_ assessment: Assessment, at date: Date) async throws
+    func assessment(id: String) async throws -> Assessment?
+    func listAssessments(limit: Int, offset: Int) async throws -> Page<AssessmentSummary>
+
+    /// Stores a submission and enqueues `job` in the same transaction, or returns the submission
+    /// an earlier request with the same idempotency key and fingerprint made.
+    func insertSubmission(_ submission: NewSubmission, job: JobRequest) async throws -> SubmissionInsertOutcome
+    func submission(id: String) async throws -> SubmissionRecord?
+    func listSubmissions(_ query: SubmissionQuery) async throws -> Page<SubmissionRecord>
+
+    /// Stores an evaluation, once, and enqueues `job` in the same transaction. A second call for the
+    /// same submission changes nothing.
+    func insertEvaluation(_ evaluation: Evaluation, job: JobRequest) async throws
+    func evaluation(submissionID: String) async throws -> Evaluation?
+
+    /// Stores a report, once; a second call for the same submission changes nothing.
+    func insertReport(_ report: Report) async throws
+    func report(submissionID: String) async throws -> Report?
+
+    /// Releases the database connections.
+    func close() async throws
+}

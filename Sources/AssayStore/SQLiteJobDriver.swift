@@ -1,0 +1,177 @@
+import Foundation
+import JobQueue
+import SQLiteNIO
+
+/// The job driver on SQLite: jobs live in the store's database and enqueue joins its transactions.
+///
+/// Claims run on the single writer connection (and `BEGIN IMMEDIATE` between processes), so two
+/// workers can never claim the same job.
+public final class SQLiteJobDriver: JobQueueDriver {
+    public let notifier: JobNotifier
+    private let pool: SQLiteConnectionPool
+    private let now: @Sendable () -> Date
+
+    init(pool: SQLiteConnectionPool, notifier: JobNotifier, now: @escaping @Sendable () -> Date) {
+        self.pool = pool
+        self.notifier = notifier
+        self.now = now
+    }
+
+    public func enqueue(_ request: JobRequest) async throws -> EnqueueResult {
+        let result = try await pool.transaction { try await enqueue(request, on: $0) }
+        if result.inserted { notifier.notify(queue: result.job.queue) }
+        return result
+    }
+
+    /// Enqueues inside the caller's transaction; the caller notifies after it commits.
+    func enqueue(_ request: JobRequest, on connection: SQLiteConnection) async throws -> EnqueueResult {
+        let job = request.makeJob(now: now())
+        let inserted = try await connection.run(
+            """
+            INSERT INTO jobs (id, queue, kind, payload, dedupe_key, state, attempt, max_attempts, run_at,
+                              errors, created_at, updated_at)
+            VALUES (\(job.id), \(job.queue), \(job.kind), \(json: job.payload), \(job.dedupeKey),
+                    \(job.state.rawValue), 0, \(job.maxAttempts), \(job.runAt), '[]', \(job.createdAt), \(job.updatedAt))
+            ON CONFLICT (dedupe_key, queue) WHERE dedupe_key IS NOT NULL DO NOTHING
+            RETURNING id
+            """)
+        if !inserted.isEmpty { return EnqueueResult(job: job, inserted: true) }
+        let existing = try await connection.run(
+            "SELECT * FROM jobs WHERE dedupe_key = \(request.dedupeKey) AND queue = \(request.queue)")
+        guard let row = existing.first else {
+            throw JobQueueError.dedupeConflict(queue: job.queue, dedupeKey: request.dedupeKey ?? "")
+        }
+        return EnqueueResult(job: try Self.job(from: row), inserted: false)
+    }
+
+    public func claimNextJobs(queue: String, limit: Int, owner: String, leaseDuration: Duration) async throws -> [Job] {
+        let now = now()
+        let expiry = now + leaseDuration.seconds
+        let rows = try await pool.transaction { connection in
+            try await connection.run(
+                """
+                UPDATE jobs SET state = 'dead', lease_owner = NULL, lease_expires_at = NULL, updated_at = \(now),
+                    errors = json_insert(errors, '$[#]', json_object('attempt', attempt, 'failed_at', \(now),
+                                                                     'message', \(JobLeaseExpiry.message)))
+                WHERE queue = \(queue) AND state = 'running' AND lease_expires_at <= \(now)
+                  AND attempt >= max_attempts
+                """)
+            return try await connection.run(
+                """
+                UPDATE jobs SET
+                    errors = CASE WHEN state = 'running'
+                        THEN json_insert(errors, '$[#]', json_object('attempt', attempt, 'failed_at', \(now),
+                                                                     'message', \(JobLeaseExpiry.message)))
+                        ELSE errors END,
+                    state = 'running', attempt = attempt + 1, lease_owner = \(owner),
+                    lease_expires_at = \(expiry), updated_at = \(now)
+                WHERE id IN (
+                    SELECT id FROM (
+                        SELECT id, run_at FROM jobs
+                        WHERE queue = \(queue) AND state IN ('available', 'scheduled') AND run_at <= \(now)
+                        UNION ALL
+                        SELECT id, run_at FROM jobs
+                        WHERE queue = \(queue) AND state = 'running' AND lease_expires_at <= \(now)
+                    ) ORDER BY run_at LIMIT \(limit))
+                RETURNING *
+                """)
+        }
+        return try rows.map(Self.job(from:)).sorted { ($0.runAt, $0.id) < ($1.runAt, $1.id) }
+    }
+
+    public func renewLease(_ lease: JobLease, for duration: Duration) async throws -> Bool {
+        let now = now()
+        let rows = try await pool.write(
+            """
+            UPDATE jobs SET lease_expires_at = \(now + duration.seconds), updated_at = \(now)
+            WHERE \(Self.fenced(lease)) RETURNING id
+            """)
+        return !rows.isEmpty
+    }
+
+    public func complete(_ lease: JobLease) async throws {
+        let now = now()
+        let rows = try await pool.write(
+            """
+            UPDATE jobs SET state = 'completed', completed_at = \(now), updated_at = \(now),
+                lease_owner = NULL, lease_expires_at = NULL
+            WHERE \(Self.fenced(lease)) RETURNING id
+            """)
+        if rows.isEmpty { throw JobQueueError.leaseLost(lease) }
+    }
+
+    public func fail(_ lease: JobLease, error: JobAttemptError, retryAt: Date?) async throws -> JobState {
+        let now = now()
+        let rows = try await pool.write(
+            """
+            UPDATE jobs SET
+                state = CASE WHEN \(retryAt) IS NOT NULL AND attempt < max_attempts THEN 'scheduled' ELSE 'dead' END,
+                run_at = CASE WHEN \(retryAt) IS NOT NULL AND attempt < max_attempts THEN \(retryAt) ELSE run_at END,
+                errors = json_insert(errors, '$[#]', json_object('attempt', \(error.attempt),
+                    'failed_at', \(error.failedAt), 'message', \(error.message))),
+                lease_owner = NULL, lease_expires_at = NULL, updated_at = \(now)
+            WHERE \(Self.fenced(lease)) RETURNING state
+            """)
+        guard let state = rows.first?.string("state").flatMap(JobState.init(rawValue:)) else {
+            throw JobQueueError.leaseLost(lease)
+        }
+        return state
+    }
+
+    public func release(_ lease: JobLease) async throws {
+        let rows = try await pool.write(
+            """
+            UPDATE jobs SET state = 'available', attempt = attempt - 1, lease_owner = NULL,
+                lease_expires_at = NULL, updated_at = \(now())
+            WHERE \(Self.fenced(lease)) RETURNING queue
+            """)
+        guard let queue = rows.first?.string("queue") else { throw JobQueueError.leaseLost(lease) }
+        notifier.notify(queue: queue)
+    }
+
+    public func job(id: String) async throws -> Job? {
+        try await pool.read("SELECT * FROM jobs WHERE id = \(id)").first.map(Self.job(from:))
+    }
+
+    public func statistics(queues: [String]) async throws -> [String: QueueStatistics] {
+        let now = now()
+        let rows = try await pool.read(
+            """
+            SELECT queue,
+                SUM(state IN ('available', 'scheduled') AND run_at <= \(now)) AS available,
+                SUM(state IN ('available', 'scheduled') AND run_at > \(now)) AS scheduled,
+                SUM(state = 'running') AS running,
+                SUM(state = 'dead') AS dead,
+                SUM(state = 'completed' AND completed_at >= \(now - 3600)) AS completed_last_hour,
+                MIN(CASE WHEN state IN ('available', 'scheduled') AND run_at <= \(now) THEN run_at END) AS oldest
+            FROM jobs GROUP BY queue
+            """)
+        var result = Dictionary(uniqueKeysWithValues: queues.map { ($0, QueueStatistics()) })
+        for row in rows {
+            guard let queue = row.string("queue") else { continue }
+            result[queue] = QueueStatistics(
+                available: row.int("available"), scheduled: row.int("scheduled"), running: row.int("running"),
+                dead: row.int("dead"), completedLastHour: row.int("completed_last_hour"),
+                oldestAvailableAgeSeconds: row.date("oldest").map { max(0, now.timeIntervalSince($0)) } ?? 0)
+        }
+        return result
+    }
+
+    private static func fenced(_ lease: JobLease) -> SQLiteQuery {
+        "id = \(lease.jobID) AND state = 'running' AND attempt = \(lease.attempt) AND lease_owner = \(lease.owner)"
+    }
+
+    static func job(from row: SQLiteRow) throws -> Job {
+        let errorDecoder = JSONDecoder()
+        errorDecoder.dateDecodingStrategy = .secondsSince1970
+        return Job(
+            id: row.string("id") ?? "", queue: row.string("queue") ?? "", kind: row.string("kind") ?? "",
+            payload: row.data("payload"), dedupeKey: row.string("dedupe_key"),
+            state: JobState(rawValue: row.string("state") ?? "") ?? .dead, attempt: row.int("attempt"),
+            maxAttempts: row.int("max_attempts"), runAt: row.date("run_at") ?? .distantPast,
+            leaseOwner: row.string("lease_owner"), leaseExpiresAt: row.date("lease_expires_at"),
+            errors: try errorDecoder.decode([JobAttemptError].self, from: row.data("errors")),
+            createdAt: row.date("created_at") ?? .distantPast, updatedAt: row.date("updated_at") ?? .distantPast,
+            completedAt: row.date("completed_at"))
+    }
+}

@@ -1,0 +1,92 @@
+/// The SQLite schema, as numbered steps applied in order, each once.
+enum SQLiteMigrations {
+    struct Migration {
+        var version: Int
+        var name: String
+        var statements: [SQLiteQuery]
+    }
+
+    static let all: [Migration] = [
+        Migration(
+            version: 1, name: "assessments, submissions, evaluations, reports, jobs",
+            statements: [
+                """
+                CREATE TABLE assessments (
+                    id TEXT PRIMARY KEY,
+                    title TEXT NOT NULL,
+                    question_count INTEGER NOT NULL,
+                    document TEXT NOT NULL,
+                    created_at REAL NOT NULL)
+                """,
+                "CREATE INDEX assessments_created ON assessments (created_at)",
+                """
+                CREATE TABLE submissions (
+                    id TEXT PRIMARY KEY,
+                    assessment_id TEXT NOT NULL REFERENCES assessments (id),
+                    content TEXT NOT NULL,
+                    idempotency_key TEXT UNIQUE,
+                    request_fingerprint TEXT,
+                    created_at REAL NOT NULL)
+                """,
+                "CREATE INDEX submissions_created ON submissions (created_at)",
+                "CREATE INDEX submissions_assessment_created ON submissions (assessment_id, created_at)",
+                """
+                CREATE TABLE evaluations (
+                    submission_id TEXT PRIMARY KEY REFERENCES submissions (id),
+                    document TEXT NOT NULL,
+                    created_at REAL NOT NULL)
+                """,
+                """
+                CREATE TABLE reports (
+                    submission_id TEXT PRIMARY KEY REFERENCES submissions (id),
+                    document TEXT NOT NULL,
+                    created_at REAL NOT NULL)
+                """,
+                """
+                CREATE TABLE jobs (
+                    id TEXT PRIMARY KEY,
+                    queue TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    dedupe_key TEXT,
+                    state TEXT NOT NULL CHECK (state IN ('available', 'scheduled', 'running', 'completed', 'dead')),
+                    attempt INTEGER NOT NULL DEFAULT 0,
+                    max_attempts INTEGER NOT NULL,
+                    run_at REAL NOT NULL,
+                    lease_owner TEXT,
+                    lease_expires_at REAL,
+                    errors TEXT NOT NULL DEFAULT '[]',
+                    created_at REAL NOT NULL,
+                    updated_at REAL NOT NULL,
+                    completed_at REAL)
+                """,
+                "CREATE UNIQUE INDEX jobs_dedupe ON jobs (dedupe_key, queue) WHERE dedupe_key IS NOT NULL",
+                "CREATE INDEX jobs_due ON jobs (queue, run_at) WHERE state IN ('available', 'scheduled')",
+                "CREATE INDEX jobs_leased ON jobs (queue, lease_expires_at) WHERE state = 'running'",
+                "CREATE INDEX jobs_state ON jobs (queue, state)",
+            ]),
+    ]
+
+    /// Applies the steps this database has not seen yet; safe when several processes start at once.
+    static func apply(to pool: SQLiteConnectionPool) async throws -> [Int] {
+        try await pool.transaction { connection in
+            try await connection.run(
+                """
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at REAL NOT NULL)
+                """)
+            let applied = Set(try await connection.run("SELECT version FROM schema_migrations").map { $0.int("version") })
+            var newlyApplied: [Int] = []
+            for migration in all where !applied.contains(migration.version) {
+                for statement in migration.statements { try await connection.run(statement) }
+                try await connection.run(
+                    """
+                    INSERT INTO schema_migrations (version, name, applied_at)
+                    VALUES (\(migration.version), \(migration.name), unixepoch('subsec'))
+                    """)
+                newlyApplied.append(migration.version)
+            }
+            return newlyApplied
+        }
+    }
+}

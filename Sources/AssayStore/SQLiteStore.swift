@@ -1,0 +1,204 @@
+import AssayCore
+import Foundation
+import JobQueue
+import Logging
+import SQLiteNIO
+
+/// The store on an SQLite file: the embedded default, nothing to install or start.
+public final class SQLiteStore: AssayStore {
+    public let jobs: any JobQueueDriver
+    let pool: SQLiteConnectionPool
+
+    /// Opens (creating if needed) the database at `path` and applies pending migrations when asked.
+    public static func open(
+        path: String, migrate: Bool = true, notifier: JobNotifier = JobNotifier(), logger: Logger,
+        now: @escaping @Sendable () -> Date = Date.init
+    ) async throws -> SQLiteStore {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let pool = try await SQLiteConnectionPool.open(path: path, readerCount: 4, logger: logger)
+        let store = SQLiteStore(pool: pool, notifier: notifier, now: now)
+        if migrate {
+            let applied = try await store.migrate()
+            if !applied.isEmpty {
+                logger.info("database migrated", metadata: ["versions": .string("\(applied)"), "path": .string(path)])
+            }
+        }
+        return store
+    }
+
+    private init(pool: SQLiteConnectionPool, notifier: JobNotifier, now: @escaping @Sendable () -> Date) {
+        self.pool = pool
+        self.jobDriver = SQLiteJobDriver(pool: pool, notifier: notifier, now: now)
+        self.jobs = jobDriver
+    }
+
+    private let jobDriver: SQLiteJobDriver
+
+    /// Applies migrations not yet applied; returns their versions.
+    @discardableResult
+    public func migrate() async throws -> [Int] {
+        try await SQLiteMigrations.apply(to: pool)
+    }
+
+    public func ping() async throws {
+        _ = try await pool.read("SELECT 1")
+    }
+
+    public func close() async throws {
+        try await pool.close()
+    }
+
+    // MARK: Assessments
+
+    public func insertAssessment(_ assessment: Assessment, at date: Date) async throws {
+        let document = try AssayJSON.encoder().encode(assessment)
+        let rows = try await pool.write(
+            """
+            INSERT INTO assessments (id, title, question_count, document, created_at)
+            VALUES (\(assessment.id), \(assessment.title), \(assessment.questions.count), \(json: document), \(date))
+            ON CONFLICT (id) DO NOTHING RETURNING id
+            """)
+        if rows.isEmpty { throw StoreError.assessmentExists(assessment.id) }
+    }
+
+    public func assessment(id: String) async throws -> Assessment? {
+        guard let row = try await pool.read("SELECT document FROM assessments WHERE id = \(id)").first else {
+            return nil
+        }
+        return try AssayJSON.decoder().decode(Assessment.self, from: row.data("document"))
+    }
+
+    public func listAssessments(limit: Int, offset: Int) async throws -> Page<AssessmentSummary> {
+        let rows = try await pool.read(
+            """
+            SELECT id, title, question_count, created_at FROM assessments
+            ORDER BY created_at, id LIMIT \(limit) OFFSET \(offset)
+            """)
+        let total = try await pool.read("SELECT count(*) AS total FROM assessments").first?.int("total") ?? 0
+        let items = rows.map {
+            AssessmentSummary(
+                id: $0.string("id") ?? "", title: $0.string("title") ?? "",
+                questionCount: $0.int("question_count"), createdAt: $0.date("created_at") ?? .distantPast)
+        }
+        return Page(items: items, total: total)
+    }
+
+    // MARK: Submissions
+
+    public func insertSubmission(_ submission: NewSubmission, job: JobRequest) async throws -> SubmissionInsertOutcome {
+        let content = try AssayJSON.encoder().encode(submission.content)
+        let outcome = try await pool.transaction { connection -> SubmissionInsertOutcome in
+            if let key = submission.idempotencyKey,
+                let earlier = try await connection.run(
+                    "SELECT id, request_fingerprint FROM submissions WHERE idempotency_key = \(key)"
+                ).first
+            {
+                guard earlier.string("request_fingerprint") == submission.requestFingerprint,
+                    let record = try await Self.submission(id: earlier.string("id") ?? "", on: connection.run)
+                else { throw StoreError.idempotencyKeyReused(key) }
+                return .replayed(record)
+            }
+            let assessmentExists = try await connection.run(
+                "SELECT 1 FROM assessments WHERE id = \(submission.assessmentID)")
+            guard !assessmentExists.isEmpty else { throw StoreError.assessmentNotFound(submission.assessmentID) }
+            try await connection.run(
+                """
+                INSERT INTO submissions (id, assessment_id, content, idempotency_key, request_fingerprint, created_at)
+                VALUES (\(submission.id), \(submission.assessmentID), \(json: content), \(submission.idempotencyKey),
+                        \(submission.requestFingerprint), \(submission.createdAt))
+                """)
+            _ = try await jobDriver.enqueue(job, on: connection)
+            return .created(
+                SubmissionRecord(
+                    id: submission.id, assessmentID: submission.assessmentID, content: submission.content,
+                    status: .queued, createdAt: submission.createdAt))
+        }
+        if case .created = outcome { jobs.notifier.notify(queue: job.queue) }
+        return outcome
+    }
+
+    public func submission(id: String) async throws -> SubmissionRecord? {
+        try await Self.submission(id: id, on: pool.read)
+    }
+
+    public func listSubmissions(_ query: SubmissionQuery) async throws -> Page<SubmissionRecord> {
+        let filtered: SQLiteQuery = """
+            SELECT * FROM (\(Self.submissionsWithStatus(assessmentID: query.assessmentID)))
+            WHERE \(query.status?.rawValue) IS NULL OR status = \(query.status?.rawValue)
+            """
+        let rows = try await pool.read(
+            "\(filtered) ORDER BY created_at DESC, id LIMIT \(query.limit) OFFSET \(query.offset)")
+        let total = try await pool.read("SELECT count(*) AS total FROM (\(filtered))").first?.int("total") ?? 0
+        return Page(items: try rows.map(Self.submission(from:)), total: total)
+    }
+
+    private static func submission(
+        id: String, on run: (SQLiteQuery) async throws -> [SQLiteRow]
+    ) async throws -> SubmissionRecord? {
+        let rows = try await run("SELECT * FROM (\(submissionsWithStatus(assessmentID: nil))) WHERE id = \(id)")
+        return try rows.first.map(submission(from:))
+    }
+
+    /// Submissions with their status, derived from their report, evaluation and jobs (whose dedupe
+    /// key is the submission id).
+    private static func submissionsWithStatus(assessmentID: String?) -> SQLiteQuery {
+        """
+        SELECT s.id, s.assessment_id, s.content, s.created_at,
+            CASE
+                WHEN EXISTS (SELECT 1 FROM reports r WHERE r.submission_id = s.id) THEN 'completed'
+                WHEN EXISTS (SELECT 1 FROM jobs j WHERE j.dedupe_key = s.id AND j.state = 'dead') THEN 'failed'
+                WHEN EXISTS (SELECT 1 FROM evaluations e WHERE e.submission_id = s.id) THEN 'reporting'
+                WHEN EXISTS (SELECT 1 FROM jobs j WHERE j.dedupe_key = s.id
+                             AND (j.state = 'running' OR j.attempt > 0)) THEN 'scoring'
+                ELSE 'queued'
+            END AS status
+        FROM submissions s
+        WHERE \(assessmentID) IS NULL OR s.assessment_id = \(assessmentID)
+        """
+    }
+
+    private static func submission(from row: SQLiteRow) throws -> SubmissionRecord {
+        SubmissionRecord(
+            id: row.string("id") ?? "", assessmentID: row.string("assessment_id") ?? "",
+            content: try AssayJSON.decoder().decode(SubmissionContent.self, from: row.data("content")),
+            status: SubmissionStatus(rawValue: row.string("status") ?? "") ?? .queued,
+            createdAt: row.date("created_at") ?? .distantPast)
+    }
+
+    // MARK: Evaluations and reports
+
+    public func insertEvaluation(_ evaluation: Evaluation, job: JobRequest) async throws {
+        let document = try AssayJSON.encoder().encode(evaluation)
+        let enqueued = try await pool.transaction { connection in
+            try await connection.run(
+                """
+                INSERT INTO evaluations (submission_id, document, created_at)
+                VALUES (\(evaluation.submissionID), \(json: document), \(evaluation.evaluatedAt))
+                ON CONFLICT (submission_id) DO NOTHING
+                """)
+            return try await jobDriver.enqueue(job, on: connection)
+        }
+        if enqueued.inserted { jobs.notifier.notify(queue: job.queue) }
+    }
+
+    public func evaluation(submissionID: String) async throws -> Evaluation? {
+        let rows = try await pool.read("SELECT document FROM evaluations WHERE submission_id = \(submissionID)")
+        return try rows.first.map { try AssayJSON.decoder().decode(Evaluation.self, from: $0.data("document")) }
+    }
+
+    public func insertReport(_ report: Report) async throws {
+        let document = try AssayJSON.encoder().encode(report)
+        try await pool.write(
+            """
+            INSERT INTO reports (submission_id, document, created_at)
+            VALUES (\(report.submissionID), \(json: document), \(report.generatedAt))
+            ON CONFLICT (submission_id) DO NOTHING
+            """)
+    }
+
+    public func report(submissionID: String) async throws -> Report? {
+        let rows = try await pool.read("SELECT document FROM reports WHERE submission_id = \(submissionID)")
+        return try rows.first.map { try AssayJSON.decoder().decode(Report.self, from: $0.data("document")) }
+    }
+}

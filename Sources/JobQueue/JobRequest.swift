@@ -1,0 +1,53 @@
+import Foundation
+
+/// A job to enqueue.
+///
+/// ```swift
+/// let request = JobRequest(queue: "scoring-jobs", kind: "score-submission",
+///                          payload: payload, dedupeKey: submissionID)
+/// ```
+public struct JobRequest: Sendable, Equatable {
+    public var id: String
+    public var queue: String
+    public var kind: String
+    public var payload: Data
+    /// At most one job per queue carries a given key; enqueueing it again returns the first job.
+    public var dedupeKey: String?
+    public var maxAttempts: Int
+    /// Run no earlier than this; `nil` means now.
+    public var runAt: Date?
+
+    public init(
+        id: String = UUID().uuidString.lowercased(), queue: String, kind: String, payload: Data,
+        dedupeKey: String? = nil, maxAttempts: Int = RetryPolicy.default.maxAttempts, runAt: Date? = nil
+    ) {
+        self.id = id
+        self.queue = queue
+        self.kind = kind
+        self.payload = payload
+        self.dedupeKey = dedupeKey
+        self.maxAttempts = maxAttempts
+        self.runAt = runAt
+    }
+
+    /// The job this request makes, as first stored at `now`.
+    public func makeJob(now: Date) -> Job {
+        let runAt = max(self.runAt ?? now, now)
+        return Job(
+            id: id, queue: queue, kind: kind, payload: payload, dedupeKey: dedupeKey,
+            state: runAt > now ? .scheduled : .available, attempt: 0, maxAttempts: maxAttempts,
+            runAt: runAt, createdAt: now, updatedAt: now)
+    }
+}
+
+/// What an enqueue did: the stored job, and whether this call created it.
+public struct EnqueueResult: Sendable, Equatable {
+    public var job: Job
+    /// `false` when a job with the same dedupe key already existed and was returned instead.
+    public var inserted: Bool
+
+    public init(job: Job, inserted: Bool) {
+        self.job = job
+        self.inserted = inserted
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+
+/// How a ``JobWorker`` runs: which queues, how many jobs at once, leases and retries.
+public struct JobWorkerOptions: Sendable {
+    public var queues: [String]
+    /// Jobs run at once, per queue.
+    public var concurrency: Int
+    public var leaseDuration: Duration
+    /// How often an idle worker looks for jobs when no wake-up arrives.
+    public var pollInterval: Duration
+    /// How long running jobs may finish after a shutdown signal before they are cancelled and released.
+    public var gracePeriod: Duration
+    public var retryPolicy: RetryPolicy
+    /// Names this worker in leases and logs.
+    public var workerID: String
+
+    public init(
+        queues: [String], concurrency: Int = 8, leaseDuration: Duration = .seconds(30),
+        pollInterval: Duration = .seconds(1), gracePeriod: Duration = .seconds(20),
+        retryPolicy: RetryPolicy = .default, workerID: String = JobWorkerOptions.defaultWorkerID()
+    ) {
+        self.queues = queues
+        self.concurrency = concurrency
+        self.leaseDuration = leaseDuration
+        self.pollInterval = pollInterval
+        self.gracePeriod = gracePeriod
+        self.retryPolicy = retryPolicy
+        self.workerID = workerID
+    }
+
+    /// A worker id unique to this process: host name, process id and a random suffix.
+    public static func defaultWorkerID() -> String {
+        let suffix = UUID().uuidString.prefix(8).lowercased()
+        return "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(suffix)"
+    }
+}

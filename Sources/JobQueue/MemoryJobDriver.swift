@@ -1,0 +1,150 @@
+import Foundation
+
+/// A driver that keeps jobs in this process's memory: for tests and quick development only,
+/// since its jobs are gone when the process ends.
+public actor MemoryJobDriver: JobQueueDriver {
+    public nonisolated let notifier: JobNotifier
+    private let now: @Sendable () -> Date
+    private var jobs: [String: Job] = [:]
+    private var dedupeIndex: [DedupeKey: String] = [:]
+
+    private struct DedupeKey: Hashable {
+        var queue: String
+        var key: String
+    }
+
+    public init(notifier: JobNotifier = JobNotifier(), now: @escaping @Sendable () -> Date = Date.init) {
+        self.notifier = notifier
+        self.now = now
+    }
+
+    public func enqueue(_ request: JobRequest) async throws -> EnqueueResult {
+        if let key = request.dedupeKey, let existingID = dedupeIndex[DedupeKey(queue: request.queue, key: key)],
+            let existing = jobs[existingID]
+        {
+            return EnqueueResult(job: existing, inserted: false)
+        }
+        let job = request.makeJob(now: now())
+        jobs[job.id] = job
+        if let key = job.dedupeKey { dedupeIndex[DedupeKey(queue: job.queue, key: key)] = job.id }
+        notifier.notify(queue: job.queue)
+        return EnqueueResult(job: job, inserted: true)
+    }
+
+    public func claimNextJobs(queue: String, limit: Int, owner: String, leaseDuration: Duration) async throws -> [Job] {
+        let now = now()
+        let due = jobs.values
+            .filter { $0.queue == queue && isClaimable($0, at: now) }
+            .sorted { ($0.runAt, $0.createdAt, $0.id) < ($1.runAt, $1.createdAt, $1.id) }
+        var claimed: [Job] = []
+        for var job in due {
+            if job.state == .running {
+                job.errors.append(
+                    JobAttemptError(attempt: job.attempt, failedAt: now, message: JobLeaseExpiry.message))
+                if job.attempt >= job.maxAttempts {
+                    job.state = .dead
+                    job.leaseOwner = nil
+                    job.leaseExpiresAt = nil
+                    job.updatedAt = now
+                    jobs[job.id] = job
+                    continue
+                }
+            }
+            guard claimed.count < limit else { break }
+            job.state = .running
+            job.attempt += 1
+            job.leaseOwner = owner
+            job.leaseExpiresAt = now + leaseDuration.seconds
+            job.updatedAt = now
+            jobs[job.id] = job
+            claimed.append(job)
+        }
+        return claimed
+    }
+
+    private func isClaimable(_ job: Job, at now: Date) -> Bool {
+        switch job.state {
+        case .available, .scheduled: job.runAt <= now
+        case .running: (job.leaseExpiresAt ?? now) <= now
+        case .completed, .dead: false
+        }
+    }
+
+    public func renewLease(_ lease: JobLease, for duration: Duration) async throws -> Bool {
+        guard var job = leased(lease) else { return false }
+        job.leaseExpiresAt = now() + duration.seconds
+        jobs[job.id] = job
+        return true
+    }
+
+    public func complete(_ lease: JobLease) async throws {
+        guard var job = leased(lease) else { throw JobQueueError.leaseLost(lease) }
+        let now = now()
+        job.state = .completed
+        job.completedAt = now
+        job.updatedAt = now
+        job.leaseOwner = nil
+        job.leaseExpiresAt = nil
+        jobs[job.id] = job
+    }
+
+    public func fail(_ lease: JobLease, error: JobAttemptError, retryAt: Date?) async throws -> JobState {
+        guard var job = leased(lease) else { throw JobQueueError.leaseLost(lease) }
+        job.errors.append(error)
+        job.leaseOwner = nil
+        job.leaseExpiresAt = nil
+        job.updatedAt = now()
+        if let retryAt, job.attempt < job.maxAttempts {
+            job.state = .scheduled
+            job.runAt = retryAt
+        } else {
+            job.state = .dead
+        }
+        jobs[job.id] = job
+        return job.state
+    }
+
+    public func release(_ lease: JobLease) async throws {
+        guard var job = leased(lease) else { throw JobQueueError.leaseLost(lease) }
+        job.state = .available
+        job.attempt -= 1
+        job.leaseOwner = nil
+        job.leaseExpiresAt = nil
+        job.updatedAt = now()
+        jobs[job.id] = job
+        notifier.notify(queue: job.queue)
+    }
+
+    public func job(id: String) async throws -> Job? { jobs[id] }
+
+    public func statistics(queues: [String]) async throws -> [String: QueueStatistics] {
+        let now = now()
+        var result = Dictionary(uniqueKeysWithValues: queues.map { ($0, QueueStatistics()) })
+        for job in jobs.values {
+            var stats = result[job.queue] ?? QueueStatistics()
+            switch job.state {
+            case .available, .scheduled:
+                if job.runAt <= now {
+                    stats.available += 1
+                    stats.oldestAvailableAgeSeconds = max(
+                        stats.oldestAvailableAgeSeconds, now.timeIntervalSince(job.runAt))
+                } else {
+                    stats.scheduled += 1
+                }
+            case .running: stats.running += 1
+            case .dead: stats.dead += 1
+            case .completed:
+                if let completedAt = job.completedAt, now.timeIntervalSince(completedAt) <= 3600 {
+                    stats.completedLastHour += 1
+                }
+            }
+            result[job.queue] = stats
+        }
+        return result
+    }
+
+    private func leased(_ lease: JobLease) -> Job? {
+        guard let job = jobs[lease.jobID], job.lease == lease else { return nil }
+        return job
+    }
+}

@@ -1,0 +1,29 @@
+import ArgumentParser
+import AssayServer
+import Hummingbird
+import Logging
+
+/// `assay serve`: the HTTP API, with workers inside unless `--workers 0`.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve the HTTP API (and, by default, run the workers).")
+
+    @OptionGroup var shared: SharedOptions
+
+    @Option(help: "Overrides HOST.")
+    var host: String?
+
+    @Option(help: "Overrides PORT.")
+    var port: Int?
+
+    @Option(help: "Jobs run at once per queue by workers in this process; 0 runs none (overrides WORKER_CONCURRENCY).")
+    var workers: Int?
+
+    func run() async throws {
+        let configuration = try shared.configuration(overrides: [
+            "HOST": host, "PORT": port.map(String.init), "WORKER_CONCURRENCY": workers.map(String.init),
+        ])
+        let logger = Logger(label: "assay")
+        let app = try await AssayApplication.build(configuration: configuration, logger: logger)
+        try await app.runService()
+    }
+}

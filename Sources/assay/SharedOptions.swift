@@ -1,0 +1,36 @@
+import ArgumentParser
+import AssayServer
+import Foundation
+import Logging
+
+/// Options every command shares: where the `.env` file and the database are.
+struct SharedOptions: ParsableArguments {
+    @Option(help: "A file of KEY=VALUE lines read at start; the environment wins over it.")
+    var envFile = ".env"
+
+    @Option(help: "Overrides DATABASE_URL (sqlite://PATH or postgres://…).")
+    var databaseURL: String?
+
+    /// The configuration from the environment, `.env` and `overrides` (flags), or exit with one line.
+    func configuration(overrides: [String: String?] = [:]) throws -> AssayConfiguration {
+        do {
+            var flags = overrides
+            flags["DATABASE_URL"] = databaseURL
+            let configuration = try AssayConfiguration.load(
+                environment: ProcessInfo.processInfo.environment, dotEnvPath: envFile, overrides: flags)
+            bootstrapLogging(level: configuration.logLevel)
+            return configuration
+        } catch {
+            FileHandle.standardError.write(Data("assay: \(error.description)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+
+    private func bootstrapLogging(level: Logger.Level) {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+}

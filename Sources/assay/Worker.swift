@@ -1,0 +1,44 @@
+import ArgumentParser
+import AssayServer
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// `assay worker`: runs jobs from the queues, as a process of its own.
+struct Worker: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run jobs from the queues (no HTTP).")
+
+    @OptionGroup var shared: SharedOptions
+
+    @Option(help: "Comma-separated queues to serve (default: the scoring and report queues).")
+    var queues: String?
+
+    @Option(help: "Jobs run at once per queue.")
+    var concurrency: Int = 16
+
+    @Option(help: "Seconds running jobs get to finish after SIGTERM or SIGINT.")
+    var graceSeconds: Int = 20
+
+    func validate() throws {
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        guard graceSeconds >= 0 else { throw ValidationError("--grace-seconds must be 0 or more") }
+    }
+
+    func run() async throws {
+        let configuration = try shared.configuration()
+        let logger = Logger(label: "assay")
+        let queueList = queues.map { $0.split(separator: ",").map(String.init) } ?? configuration.queues
+        guard queueList.allSatisfy(configuration.queues.contains) else {
+            throw ValidationError("--queues takes \(configuration.queues.joined(separator: ", "))")
+        }
+        let store = try await AssayApplication.openStore(configuration: configuration, logger: logger)
+        let worker = AssayApplication.worker(
+            configuration: configuration, store: store, concurrency: concurrency, queues: queueList,
+            gracePeriod: .seconds(graceSeconds), logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: StoreService(store: store)), .init(service: worker)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
