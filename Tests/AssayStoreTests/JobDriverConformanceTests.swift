@@ -1,0 +1,263 @@
+import Foundation
+import JobQueue
+import Synchronization
+import Testing
+
+/// The promises every job driver keeps, checked on each backend with the same code.
+@Suite("Job driver conformance")
+struct JobDriverConformanceTests {
+    static let queue = "scoring-jobs"
+
+    func request(_ key: String? = nil, queue: String = queue, runAt: Date? = nil, maxAttempts: Int = 4) -> JobRequest {
+        JobRequest(
+            queue: queue, kind: "score", payload: Data(#"{"n":1}"#.utf8), dedupeKey: key, maxAttempts: maxAttempts,
+            runAt: runAt)
+    }
+
+    func claimOne(_ driver: any JobQueueDriver, owner: String = "w1", lease: Duration = .seconds(30)) async throws
+        -> Job?
+    {
+        try await driver.claimNextJobs(queue: Self.queue, limit: 1, owner: owner, leaseDuration: lease).first
+    }
+
+    @Test("a claimed job is running under a lease and its attempt has started", arguments: JobDriverBackend.allCases)
+    func claimStartsAnAttempt(backend: JobDriverBackend) async throws {
+        let clock = TestClock()
+        try await backend.withDriver(clock: clock) { driver in
+            let enqueued = try await driver.enqueue(request())
+            #expect(enqueued.inserted)
+            #expect(enqueued.job.state == .available)
+            let job = try #require(try await claimOne(driver))
+            #expect(job.id == enqueued.job.id)
+            #expect(job.state == .running)
+            #expect(job.attempt == 1)
+            #expect(job.leaseOwner == "w1")
+            #expect(job.leaseExpiresAt == clock.now() + 30)
+            #expect(job.payload == Data(#"{"n":1}"#.utf8))
+            #expect(try await claimOne(driver, owner: "w2") == nil)
+            try await driver.complete(try #require(job.lease))
+            #expect(try await driver.job(id: job.id)?.state == .completed)
+        }
+    }
+
+    @Test("a second enqueue with the same dedupe key returns the first job", arguments: JobDriverBackend.allCases)
+    func dedupe(backend: JobDriverBackend) async throws {
+        try await backend.withDriver(clock: TestClock()) { driver in
+            let first = try await driver.enqueue(request("submission-1"))
+            let second = try await driver.enqueue(request("submission-1"))
+            #expect(first.inserted)
+            #expect(!second.inserted)
+            #expect(second.job.id == first.job.id)
+            let otherQueue = try await driver.enqueue(request("submission-1", queue: "report-jobs"))
+            #expect(otherQueue.inserted)
+            let stats = try await driver.statistics(queues: [Self.queue])
+            #expect(stats[Self.queue]?.available == 1)
+            #expect(stats["report-jobs"]?.available == 1)
+        }
+    }
+
+    @Test("many concurrent claimers never get the same job", arguments: JobDriverBackend.allCases)
+    func exclusiveClaims(backend: JobDriverBackend) async throws {
+        try await backend.withDriver(clock: TestClock()) { driver in
+            for index in 0..<200 { _ = try await driver.enqueue(request("job-\(index)")) }
+            let claimed = try await withThrowingTaskGroup(of: [String].self) { group in
+                for worker in 0..<16 {
+                    group.addTask {
+                        var mine: [String] = []
+                        while true {
+                            let jobs = try await driver.claimNextJobs(
+                                queue: Self.queue, limit: 5, owner: "w\(worker)", leaseDuration: .seconds(30))
+                            if jobs.isEmpty { return mine }
+                            mine += jobs.map(\.id)
+                        }
+                    }
+                }
+                return try await group.reduce(into: [String]()) { $0 += $1 }
+            }
+            #expect(claimed.count == 200)
+            #expect(Set(claimed).count == 200)
+        }
+    }
+
+    @Test("a job runs no earlier than its run-at time", arguments: JobDriverBackend.allCases)
+    func scheduled(backend: JobDriverBackend) async throws {
+        let clock = TestClock()
+        try await backend.withDriver(clock: clock) { driver in
+            let enqueued = try await driver.enqueue(request(runAt: clock.now() + 60))
+            #expect(enqueued.job.state == .scheduled)
+            #expect(try await claimOne(driver) == nil)
+            #expect(try await driver.statistics(queues: [Self.queue])[Self.queue]?.scheduled == 1)
+            clock.advance(seconds: 60)
+            #expect(try await driver.statistics(queues: [Self.queue])[Self.queue]?.available == 1)
+            #expect(try await claimOne(driver)?.id == enqueued.job.id)
+        }
+    }
+
+    @Test("a failed attempt waits for its retry time and is kept in the history", arguments: JobDriverBackend.allCases)
+    func retryAfterFailure(backend: JobDriverBackend) async throws {
+        let clock = TestClock()
+        try await backend.withDriver(clock: clock) { driver in
+            _ = try await driver.enqueue(request())
+            let first = try #require(try await claimOne(driver))
+            let failure = JobAttemptError(attempt: 1, failedAt: clock.now(), message: "scorer timed out")
+            let state = try await driver.fail(try #require(first.lease), error: failure, retryAt: clock.now() + 8)
+            #expect(state == .scheduled)
+            #expect(try await claimOne(driver) == nil)
+            clock.advance(seconds: 7.9)
+            #expect(try await claimOne(driver) == nil)
+            clock.advance(seconds: 0.1)
+            let second = try #require(try await claimOne(driver))
+            #expect(second.attempt == 2)
+            #expect(second.errors.map(\.message) == ["scorer timed out"])
+            #expect(second.errors.first?.attempt == 1)
+        }
+    }
+
+    @Test("after the last attempt the job is dead with its whole history", arguments: JobDriverBackend.allCases)
+    func deadAfterLastAttempt(backend: JobDriverBackend) async throws {
+        let clock = TestClock()
+        try await backend.withDriver(clock: clock) { driver in
+            let id = try await driver.enqueue(request(maxAttempts: 3)).job.id
+            var states: [JobState] = []
+            for attempt in 1...3 {
+                let job = try #require(try await claimOne(driver))
+                #expect(job.attempt == attempt)
+                let failure = JobAttemptError(attempt: attempt, failedAt: clock.now(), message: "failure \(attempt)")
+                states.append(try await driver.fail(try #require(job.lease), error: failure, retryAt: clock.now() + 1))
+                clock.advance(seconds: 1)
+            }
+            #expect(states == [.scheduled, .scheduled, .dead])
+            let dead = try #require(try await driver.job(id: id))
+            #expect(dead.state == .dead)
+            #expect(dead.errors.map(\.message) == ["failure 1", "failure 2", "failure 3"])
+            #expect(try await claimOne(driver) == nil)
+            #expect(try await driver.statistics(queues: [Self.queue])[Self.queue]?.dead == 1)
+        }
+    }
+
+    @Test("a failure without a retry time is dead at once", arguments: JobDriverBackend.allCases)
+    func permanentFailure(backend: JobDriverBackend) async throws {
+        let clock = TestClock()
+        try await backend.withDriver(clock: clock) { driver in
+            _ = try await driver.enqueue(request())
+            let job = try #require(try await claimOne(driver))
+            let failure = JobAttemptError(attempt: 1, failedAt: clock.now(), message: "payload does not decode")
+            #expect(try await driver.fail(try #require(job.lease), error: failure, retryAt: nil) == .dead)
+        }
+    }
+
+    @Test("an expired lease is handed out again and the old holder is fenced off", arguments: JobDriverBackend.allCases)
+    func leaseExpiry(backend: JobDriverBackend) async throws {
+        let clock = TestClock()
+        try await backend.withDriver(clock: clock) { driver in
+            _ = try await driver.enqueue(request())
+            let first = try #require(try await claimOne(driver, owner: "crashed", lease: .seconds(10)))
+            clock.advance(seconds: 9)
+            #expect(try await claimOne(driver, owner: "w2") == nil)
+            clock.advance(seconds: 1)
+            let second = try #require(try await claimOne(driver, owner: "w2"))
+            #expect(second.id == first.id)
+            #expect(second.attempt == 2)
+            #expect(second.errors.map(\.message) == [JobLeaseExpiry.message])
+            let oldLease = try #require(first.lease)
+            await #expect(throws: JobQueueError.leaseLost(oldLease)) { try await driver.complete(oldLease) }
+            let failure = JobAttemptError(attempt: 1, failedAt: clock.now(), message: "late")
+            await #expect(throws: JobQueueError.leaseLost(oldLease)) {
+                _ = try await driver.fail(oldLease, error: failure, retryAt: nil)
+            }
+            #expect(try await driver.renewLease(oldLease, for: .seconds(10)) == false)
+            try await driver.complete(try #require(second.lease))
+            #expect(try await driver.job(id: first.id)?.state == .completed)
+        }
+    }
+
+    @Test("renewing a lease keeps the job from being handed out", arguments: JobDriverBackend.allCases)
+    func renewal(backend: JobDriverBackend) async throws {
+        let clock = TestClock()
+        try await backend.withDriver(clock: clock) { driver in
+            _ = try await driver.enqueue(request())
+            let job = try #require(try await claimOne(driver, lease: .seconds(10)))
+            clock.advance(seconds: 8)
+            #expect(try await driver.renewLease(try #require(job.lease), for: .seconds(10)))
+            clock.advance(seconds: 8)
+            #expect(try await claimOne(driver, owner: "w2") == nil)
+            #expect(try await driver.statistics(queues: [Self.queue])[Self.queue]?.running == 1)
+        }
+    }
+
+    @Test("an expired lease on the last attempt makes the job dead", arguments: JobDriverBackend.allCases)
+    func leaseExpiryOnLastAttempt(backend: JobDriverBackend) async throws {
+        let clock = TestClock()
+        try await backend.withDriver(clock: clock) { driver in
+            let id = try await driver.enqueue(request(maxAttempts: 1)).job.id
+            _ = try #require(try await claimOne(driver, lease: .seconds(5)))
+            clock.advance(seconds: 5)
+            #expect(try await claimOne(driver, owner: "w2") == nil)
+            let job = try #require(try await driver.job(id: id))
+            #expect(job.state == .dead)
+            #expect(job.errors.map(\.message) == [JobLeaseExpiry.message])
+        }
+    }
+
+    @Test("a released job is claimable again without spending an attempt", arguments: JobDriverBackend.allCases)
+    func release(backend: JobDriverBackend) async throws {
+        try await backend.withDriver(clock: TestClock()) { driver in
+            _ = try await driver.enqueue(request())
+            let job = try #require(try await claimOne(driver))
+            try await driver.release(try #require(job.lease))
+            let again = try #require(try await claimOne(driver, owner: "w2"))
+            #expect(again.attempt == 1)
+            #expect(again.errors.isEmpty)
+            await #expect(throws: JobQueueError.self) { try await driver.release(try #require(job.lease)) }
+        }
+    }
+
+    @Test("claims take the oldest due job first", arguments: JobDriverBackend.allCases)
+    func claimOrder(backend: JobDriverBackend) async throws {
+        let clock = TestClock()
+        try await backend.withDriver(clock: clock) { driver in
+            let late = try await driver.enqueue(request("late", runAt: clock.now() + 2)).job.id
+            let early = try await driver.enqueue(request("early", runAt: clock.now() + 1)).job.id
+            clock.advance(seconds: 3)
+            let jobs = try await driver.claimNextJobs(
+                queue: Self.queue, limit: 10, owner: "w", leaseDuration: .seconds(30))
+            #expect(jobs.map(\.id) == [early, late])
+        }
+    }
+
+    @Test("enqueue wakes the workers subscribed to the queue", arguments: JobDriverBackend.allCases)
+    func notification(backend: JobDriverBackend) async throws {
+        try await backend.withDriver(clock: TestClock()) { driver in
+            let signal = WakeSignal()
+            driver.notifier.subscribe(signal, to: Self.queue)
+            _ = try await driver.enqueue(request())
+            let started = ContinuousClock.now
+            await signal.wait(timeout: .seconds(10))
+            #expect(ContinuousClock.now - started < .seconds(5))
+        }
+    }
+
+    @Test("statistics count every state", arguments: JobDriverBackend.allCases)
+    func statistics(backend: JobDriverBackend) async throws {
+        let clock = TestClock()
+        try await backend.withDriver(clock: clock) { driver in
+            for index in 0..<5 { _ = try await driver.enqueue(request("a\(index)")) }
+            _ = try await driver.enqueue(request("later", runAt: clock.now() + 100))
+            let jobs = try await driver.claimNextJobs(
+                queue: Self.queue, limit: 3, owner: "w", leaseDuration: .seconds(30))
+            try await driver.complete(try #require(jobs[0].lease))
+            let failure = JobAttemptError(attempt: 1, failedAt: clock.now(), message: "x")
+            _ = try await driver.fail(try #require(jobs[1].lease), error: failure, retryAt: nil)
+            clock.advance(seconds: 10)
+            let stats = try #require(try await driver.statistics(queues: [Self.queue, "report-jobs"])[Self.queue])
+            #expect(stats.available == 2)
+            #expect(stats.scheduled == 1)
+            #expect(stats.running == 1)
+            #expect(stats.dead == 1)
+            #expect(stats.completedLastHour == 1)
+            #expect(stats.oldestAvailableAgeSeconds >= 10)
+            let empty = try await driver.statistics(queues: [Self.queue, "report-jobs"])["report-jobs"]
+            #expect(empty == QueueStatistics())
+        }
+    }
+}
