@@ -22,7 +22,8 @@ public enum AnswerValue: Codable, Sendable, Equatable {
         } else {
             throw DecodingError.dataCorruptedError(
                 in: container,
-                debugDescription: "an answer must be a string, an array of strings or a number, not \(Self.describe(decoder))"
+                debugDescription: "an answer must be a string, an array of strings or a number, "
+                    + "not \(Self.describe(decoder))"
             )
         }
     }
@@ -45,7 +46,7 @@ public enum AnswerValue: Codable, Sendable, Equatable {
         }
     }
 
-    /// A description of what a kind of question expects, for messages: "a string (an option id)".
+    // What a kind of question expects, for messages: "a string (an option id)".
     static func expectation(for body: QuestionBody) -> String {
         switch body {
         case .singleChoice: "a string (an option id)"

@@ -9,14 +9,18 @@ extension Assessment {
     public func validate() throws(ValidationError) {
         guard AssessmentID.isValid(id) else {
             throw .invalidAssessment(
-                "assessment id '\(id)' must be 1 to \(AssessmentID.maximumLength) characters of a-z, 0-9 and '-'")
+                "assessment id '\(id)' must be 1 to \(AssessmentID.maximumLength) characters "
+                    + "of a-z, 0-9 and '-'"
+            )
         }
         guard !title.isBlank else {
             throw .invalidAssessment("assessment '\(id)' needs a title")
         }
         guard (0...100).contains(passingPercent) else {
             throw .invalidAssessment(
-                "assessment '\(id)': passing_percent must be from 0 to 100, not \(NumberText.number(passingPercent))")
+                "assessment '\(id)': passing_percent must be from 0 to 100, "
+                    + "not \(NumberText.number(passingPercent))"
+            )
         }
         guard !questions.isEmpty else {
             throw .invalidAssessment("assessment '\(id)' needs at least one question")
@@ -24,7 +28,8 @@ extension Assessment {
         var seenQuestionIDs: Set<String> = []
         for question in questions {
             guard seenQuestionIDs.insert(question.id).inserted else {
-                throw .invalidAssessment("question id '\(question.id)' is used more than once in assessment '\(id)'")
+                throw .invalidAssessment(
+                    "question id '\(question.id)' is used more than once in assessment '\(id)'")
             }
             try question.validate()
         }

@@ -56,7 +56,8 @@ public struct Assessment: Codable, Sendable, Equatable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let owner = "an assessment"
         title = try container.decodeRequired(String.self, forKey: .title, of: owner, expecting: "a string")
-        id = try container.decodeIfPresent(String.self, forKey: .id) ?? AssessmentID.generate(fromTitle: title)
+        id =
+            try container.decodeIfPresent(String.self, forKey: .id) ?? AssessmentID.generate(fromTitle: title)
         description = try container.decodeIfPresent(String.self, forKey: .description) ?? ""
         passingPercent =
             try container.decodeIfPresent(Double.self, forKey: .passingPercent) ?? Self.defaultPassingPercent

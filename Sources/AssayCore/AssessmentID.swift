@@ -1,6 +1,6 @@
 import Foundation
 
-/// Assessment ids: slugs of `[a-z0-9-]`, 1 to 64 characters.
+// Assessment ids: slugs of `[a-z0-9-]`, 1 to 64 characters.
 enum AssessmentID {
     static let maximumLength = 64
     private static let suffixLength = 6
@@ -10,19 +10,20 @@ enum AssessmentID {
         (1...maximumLength).contains(id.count) && id.allSatisfy(isSlugCharacter)
     }
 
-    /// A new id for an assessment with this title: its slug, a dash and six random characters.
+    // A new id for an assessment with this title: its slug, a dash and six random characters.
     static func generate(fromTitle title: String) -> String {
         var generator = SystemRandomNumberGenerator()
         return generate(fromTitle: title, using: &generator)
     }
 
-    static func generate(fromTitle title: String, using generator: inout some RandomNumberGenerator) -> String {
+    static func generate(fromTitle title: String, using generator: inout some RandomNumberGenerator) -> String
+    {
         let suffix = String((0..<suffixLength).map { _ in suffixAlphabet.randomElement(using: &generator)! })
         let prefix = slug(title, maximumLength: maximumLength - suffixLength - 1)
         return "\(prefix.isEmpty ? "assessment" : prefix)-\(suffix)"
     }
 
-    /// The title in lower case ASCII, accents dropped, each run of other characters turned into one dash.
+    // The title in lower case ASCII, accents dropped, each run of other characters turned into one dash.
     static func slug(_ title: String, maximumLength: Int) -> String {
         let folded = title.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
         var slug = ""

@@ -1,6 +1,6 @@
 extension KeyedDecodingContainer {
-    /// Decodes a required value; a missing key, a null or a value of the wrong type gives an error that
-    /// names the field, its owner and what it should hold.
+    // Decodes a required value; a missing key, a null or a value of the wrong type gives an error that
+    // names the field, its owner and what it should hold.
     func decodeRequired<T: Decodable>(
         _ type: T.Type,
         forKey key: Key,
@@ -18,9 +18,13 @@ extension KeyedDecodingContainer {
         }
         do {
             return try decode(type, forKey: key)
-        } catch DecodingError.typeMismatch(_, let context) where context.codingPath.count == codingPath.count + 1 {
+        } catch DecodingError.typeMismatch(_, let context)
+            where context.codingPath.count == codingPath.count + 1
+        {
             throw mismatch(type, forKey: key, of: owner, expecting: expectation)
-        } catch DecodingError.valueNotFound(_, let context) where context.codingPath.count == codingPath.count + 1 {
+        } catch DecodingError.valueNotFound(_, let context)
+            where context.codingPath.count == codingPath.count + 1
+        {
             throw mismatch(type, forKey: key, of: owner, expecting: expectation)
         }
     }

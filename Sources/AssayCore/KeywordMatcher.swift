@@ -1,8 +1,8 @@
-/// Finds keywords in a text as whole words or phrases, ignoring case.
-///
-/// A match must not have a letter, a digit or `_` right before or after it, so "actor" matches
-/// "Actor," but not "actors". Runs of white space count as one space in both text and keyword, so a
-/// phrase matches across line breaks.
+// Finds keywords in a text as whole words or phrases, ignoring case.
+//
+// A match must not have a letter, a digit or `_` right before or after it, so "actor" matches
+// "Actor," but not "actors". Runs of white space count as one space in both text and keyword, so a
+// phrase matches across line breaks.
 struct KeywordMatcher {
     private let characters: [Character]
 
@@ -29,7 +29,6 @@ struct KeywordMatcher {
         return false
     }
 
-    /// The first of the keywords the text contains, if any.
     func firstMatch(in keywords: [String]) -> String? {
         keywords.first { contains($0) }
     }

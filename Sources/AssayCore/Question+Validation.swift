@@ -1,11 +1,13 @@
 extension Question {
     private static let maximumIDLength = 64
 
-    /// Checks the rules of one question; ``Assessment/validate()`` calls it for each.
+    // Checks the rules of one question; Assessment.validate() calls it for each.
     func validate() throws(ValidationError) {
         guard (1...Self.maximumIDLength).contains(id.count), id.allSatisfy(Self.isIDCharacter) else {
             throw .invalidAssessment(
-                "question id '\(id)' must be 1 to \(Self.maximumIDLength) characters of A-Z, a-z, 0-9, '_' and '-'")
+                "question id '\(id)' must be 1 to \(Self.maximumIDLength) characters "
+                    + "of A-Z, a-z, 0-9, '_' and '-'"
+            )
         }
         guard !prompt.isBlank else {
             throw .invalidAssessment("question '\(id)' needs a prompt")
@@ -24,7 +26,8 @@ extension Question {
         case .multipleChoice(let options, let correct):
             try validate(options: options)
             guard !correct.isEmpty else {
-                throw .invalidAssessment("question '\(id)' (multiple_choice) needs at least one correct option")
+                throw .invalidAssessment(
+                    "question '\(id)' (multiple_choice) needs at least one correct option")
             }
             try validate(correctOptions: correct, among: options)
         case .numeric(let answer, let tolerance):
@@ -33,7 +36,9 @@ extension Question {
             }
             guard tolerance.isFinite, tolerance >= 0 else {
                 throw .invalidAssessment(
-                    "question '\(id)' (numeric): tolerance must be 0 or more, not \(NumberText.number(tolerance))")
+                    "question '\(id)' (numeric): tolerance must be 0 or more, "
+                        + "not \(NumberText.number(tolerance))"
+                )
             }
         case .shortText(let accepted):
             guard !accepted.isEmpty else {
@@ -63,12 +68,15 @@ extension Question {
         }
     }
 
-    private func validate(correctOptions correct: [String], among options: [ChoiceOption]) throws(ValidationError) {
+    private func validate(correctOptions correct: [String], among options: [ChoiceOption])
+        throws(ValidationError)
+    {
         let optionIDs = Set(options.map(\.id))
         var seen: Set<String> = []
         for optionID in correct {
             guard optionIDs.contains(optionID) else {
-                throw .invalidAssessment("question '\(id)': correct option '\(optionID)' is not one of its options")
+                throw .invalidAssessment(
+                    "question '\(id)': correct option '\(optionID)' is not one of its options")
             }
             guard seen.insert(optionID).inserted else {
                 throw .invalidAssessment("question '\(id)' lists correct option '\(optionID)' more than once")
@@ -78,7 +86,8 @@ extension Question {
 
     private func validate(rubric: [RubricCriterion]) throws(ValidationError) {
         guard !rubric.isEmpty else {
-            throw .invalidAssessment("question '\(id)' (free_text) needs a rubric with at least one criterion")
+            throw .invalidAssessment(
+                "question '\(id)' (free_text) needs a rubric with at least one criterion")
         }
         var seen: Set<String> = []
         for criterion in rubric {
@@ -86,7 +95,8 @@ extension Question {
                 throw .invalidAssessment("question '\(id)' has a rubric criterion with an empty id")
             }
             guard seen.insert(criterion.id).inserted else {
-                throw .invalidAssessment("question '\(id)' has rubric criterion '\(criterion.id)' more than once")
+                throw .invalidAssessment(
+                    "question '\(id)' has rubric criterion '\(criterion.id)' more than once")
             }
             guard criterion.points.isFinite, criterion.points > 0 else {
                 throw .invalidAssessment(
@@ -94,10 +104,12 @@ extension Question {
                         + "not \(NumberText.number(criterion.points))")
             }
             guard !criterion.keywords.isEmpty else {
-                throw .invalidAssessment("criterion '\(criterion.id)' of question '\(id)' needs at least one keyword")
+                throw .invalidAssessment(
+                    "criterion '\(criterion.id)' of question '\(id)' needs at least one keyword")
             }
             guard !criterion.keywords.contains(where: \.isBlank) else {
-                throw .invalidAssessment("criterion '\(criterion.id)' of question '\(id)' has an empty keyword")
+                throw .invalidAssessment(
+                    "criterion '\(criterion.id)' of question '\(id)' has an empty keyword")
             }
         }
         let rubricPoints = rubric.reduce(0) { $0 + $1.points }

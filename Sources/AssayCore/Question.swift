@@ -57,19 +57,23 @@ public struct Question: Codable, Sendable, Equatable {
         switch kind {
         case "single_choice":
             return .singleChoice(
-                options: try container.decodeRequired([ChoiceOption].self, forKey: .options, of: owner, expecting: options),
+                options: try container.decodeRequired(
+                    [ChoiceOption].self, forKey: .options, of: owner, expecting: options),
                 correct: try container.decodeRequired(
                     String.self, forKey: .correct, of: owner, expecting: "the id of the correct option")
             )
         case "multiple_choice":
             return .multipleChoice(
-                options: try container.decodeRequired([ChoiceOption].self, forKey: .options, of: owner, expecting: options),
+                options: try container.decodeRequired(
+                    [ChoiceOption].self, forKey: .options, of: owner, expecting: options),
                 correct: try container.decodeRequired(
-                    [String].self, forKey: .correct, of: owner, expecting: "an array of the correct option ids")
+                    [String].self, forKey: .correct, of: owner,
+                    expecting: "an array of the correct option ids")
             )
         case "numeric":
             return .numeric(
-                answer: try container.decodeRequired(Double.self, forKey: .answer, of: owner, expecting: "a number"),
+                answer: try container.decodeRequired(
+                    Double.self, forKey: .answer, of: owner, expecting: "a number"),
                 tolerance: try container.decodeIfPresent(Double.self, forKey: .tolerance) ?? 0
             )
         case "short_text":
@@ -83,14 +87,16 @@ public struct Question: Codable, Sendable, Equatable {
                     [RubricCriterion].self,
                     forKey: .rubric,
                     of: owner,
-                    expecting: "an array of criteria, each {\"id\", \"description\", \"points\", \"keywords\"}"
+                    expecting:
+                        "an array of criteria, each {\"id\", \"description\", \"points\", \"keywords\"}"
                 )
             )
         default:
             throw DecodingError.dataCorruptedError(
                 forKey: .kind,
                 in: container,
-                debugDescription: "question kind '\(kind)' is not one of \(QuestionBody.kinds.joined(separator: ", "))"
+                debugDescription:
+                    "question kind '\(kind)' is not one of \(QuestionBody.kinds.joined(separator: ", "))"
             )
         }
     }

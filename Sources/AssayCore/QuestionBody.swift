@@ -14,7 +14,7 @@ public enum QuestionBody: Sendable, Equatable {
     /// The kind names of the JSON format, in the order of the cases.
     public static let kinds = ["single_choice", "multiple_choice", "numeric", "short_text", "free_text"]
 
-    /// The kind's name in the JSON format: `single_choice`, `multiple_choice`, `numeric`, `short_text` or `free_text`.
+    /// The kind's name in the JSON format, one of ``kinds``.
     public var kind: String {
         switch self {
         case .singleChoice: "single_choice"

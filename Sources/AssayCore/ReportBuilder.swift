@@ -100,7 +100,9 @@ public enum ReportBuilder {
                 "Full marks on question \(describe($0))."
             }
         }
-        return skills.filter { $0.percent >= strengthPercent }.map { "Strong in \($0.skill): \(describe($0))." }
+        return skills.filter { $0.percent >= strengthPercent }.map {
+            "Strong in \($0.skill): \(describe($0))."
+        }
     }
 
     private static func improvements(
@@ -135,7 +137,8 @@ public enum ReportBuilder {
         var summary =
             "\(candidate.name.trimmed) scored \(NumberText.points(evaluation.totalPoints)) of "
             + "\(NumberText.points(evaluation.maxPoints)) points (\(NumberText.percent(percent))%) on "
-            + "\(assessment.title.trimmed) and \(outcome) (\(NumberText.points(assessment.passingPercent))% needed)."
+            + "\(assessment.title.trimmed) and \(outcome) "
+            + "(\(NumberText.points(assessment.passingPercent))% needed)."
         if let strongest = skills.max(by: { $0.percent < $1.percent }),
             let weakest = skills.min(by: { $0.percent < $1.percent }),
             strongest.percent > weakest.percent

@@ -11,6 +11,8 @@
 /// Points are rounded to two decimals. An answer of the wrong type scores 0 rather than failing, so
 /// a submission checked against an older version of its assessment can still be scored.
 public struct RubricScorer: Scorer {
+    private typealias Outcome = (points: Double, feedback: String)
+
     public var name: String { "rubric" }
 
     public init() {}
@@ -30,7 +32,7 @@ public struct RubricScorer: Scorer {
         )
     }
 
-    private func earned(_ question: Question, answer: AnswerValue?) -> (points: Double, feedback: String) {
+    private func earned(_ question: Question, answer: AnswerValue?) -> Outcome {
         guard let answer, !answer.isBlank else {
             return (0, "Not answered.")
         }
@@ -42,7 +44,8 @@ public struct RubricScorer: Scorer {
         case (.multipleChoice(_, let correct), .choices(let chosen)):
             return scoreMultipleChoice(points: question.points, correct: correct, chosen: chosen)
         case (.numeric(let expected, let tolerance), .number(let given)):
-            return scoreNumeric(points: question.points, expected: expected, tolerance: tolerance, given: given)
+            return scoreNumeric(
+                points: question.points, expected: expected, tolerance: tolerance, given: given)
         case (.shortText(let accepted), .text(let text)):
             let given = text.trimmed.lowercased()
             return accepted.contains { $0.trimmed.lowercased() == given }
@@ -51,11 +54,12 @@ public struct RubricScorer: Scorer {
         case (.freeText(let rubric), .text(let text)):
             return scoreFreeText(rubric: rubric, text: text)
         default:
-            return (0, "Not scored: a \(question.body.kind) question expects \(AnswerValue.expectation(for: question.body)).")
+            let expectation = AnswerValue.expectation(for: question.body)
+            return (0, "Not scored: a \(question.body.kind) question expects \(expectation).")
         }
     }
 
-    private func scoreMultipleChoice(points: Double, correct: [String], chosen: [String]) -> (Double, String) {
+    private func scoreMultipleChoice(points: Double, correct: [String], chosen: [String]) -> Outcome {
         let correctIDs = Set(correct)
         guard !correctIDs.isEmpty else {
             return (0, "Not scored: the question has no correct options.")
@@ -71,7 +75,7 @@ public struct RubricScorer: Scorer {
         return (earned, wrong == 0 ? "\(rightPart)." : "\(rightPart), \(wrong) wrong.")
     }
 
-    private func scoreNumeric(points: Double, expected: Double, tolerance: Double, given: Double) -> (Double, String) {
+    private func scoreNumeric(points: Double, expected: Double, tolerance: Double, given: Double) -> Outcome {
         let slack = 1e-9 * max(1, abs(expected))
         if abs(given - expected) <= tolerance + slack {
             return (points, "Correct.")
@@ -81,10 +85,11 @@ public struct RubricScorer: Scorer {
         if tolerance == 0 {
             return (0, "Incorrect: \(givenText) is not \(expectedText).")
         }
-        return (0, "Incorrect: \(givenText) is not within \(NumberText.number(tolerance)) of \(expectedText).")
+        let toleranceText = NumberText.number(tolerance)
+        return (0, "Incorrect: \(givenText) is not within \(toleranceText) of \(expectedText).")
     }
 
-    private func scoreFreeText(rubric: [RubricCriterion], text: String) -> (Double, String) {
+    private func scoreFreeText(rubric: [RubricCriterion], text: String) -> Outcome {
         let matcher = KeywordMatcher(text: text)
         var earned = 0.0
         var met: [String] = []

@@ -68,7 +68,8 @@ public struct SubmissionContent: Codable, Sendable, Equatable {
         }
         let email = candidate.email.trimmed
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, !email.contains(where: \.isWhitespace) else {
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, !email.contains(where: \.isWhitespace)
+        else {
             throw ValidationError(
                 code: "invalid_candidate",
                 message: "the candidate's email '\(candidate.email)' is not an address like name@example.com"
@@ -91,7 +92,8 @@ public struct SubmissionContent: Codable, Sendable, Equatable {
             for optionID in optionIDs where !seen.insert(optionID).inserted {
                 throw ValidationError(
                     code: "duplicate_answer",
-                    message: "the answer to question '\(question.id)' picks option '\(optionID)' more than once"
+                    message:
+                        "the answer to question '\(question.id)' picks option '\(optionID)' more than once"
                 )
             }
             try validate(choices: optionIDs, of: question, options: options)
@@ -128,7 +130,8 @@ public struct SubmissionContent: Codable, Sendable, Equatable {
     private static func wrongType(of question: Question) -> ValidationError {
         ValidationError(
             code: "wrong_answer_type",
-            message: "question '\(question.id)' (\(question.body.kind)) expects \(AnswerValue.expectation(for: question.body))"
+            message: "question '\(question.id)' (\(question.body.kind)) expects "
+                + AnswerValue.expectation(for: question.body)
         )
     }
 

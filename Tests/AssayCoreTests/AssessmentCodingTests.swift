@@ -10,14 +10,20 @@ struct AssessmentCodingTests {
         #expect(assessment.id == "swift-basics")
         #expect(assessment.passingPercent == 70)
         #expect(assessment.questions.map(\.body.kind) == QuestionBody.kinds)
-        #expect(assessment.questions[0].body == .singleChoice(
-            options: [ChoiceOption(id: "a", text: "class"), ChoiceOption(id: "b", text: "struct")], correct: "b"))
+        #expect(
+            assessment.questions[0].body
+                == .singleChoice(
+                    options: [ChoiceOption(id: "a", text: "class"), ChoiceOption(id: "b", text: "struct")],
+                    correct: "b"))
         #expect(assessment.questions[2].body == .numeric(answer: 3.14, tolerance: 0.01))
         #expect(assessment.questions[2].skills == [])
-        #expect(assessment.questions[4].body == .freeText(rubric: [
-            RubricCriterion(id: "c1", description: "Uses an actor", points: 3, keywords: ["actor"]),
-            RubricCriterion(id: "c2", description: "Mentions isolation", points: 2, keywords: ["isolation"]),
-        ]))
+        #expect(
+            assessment.questions[4].body
+                == .freeText(rubric: [
+                    RubricCriterion(id: "c1", description: "Uses an actor", points: 3, keywords: ["actor"]),
+                    RubricCriterion(
+                        id: "c2", description: "Mentions isolation", points: 2, keywords: ["isolation"]),
+                ]))
         #expect(assessment.maxPoints == 10)
         try assessment.validate()
 
@@ -27,7 +33,7 @@ struct AssessmentCodingTests {
 
     @Test("Examples/swift-basics.json is valid, has every kind and round-trips")
     func swiftBasicsExample() throws {
-        let data = try Data(contentsOf: TestFixtures.swiftBasicsURL)
+        let data = try Data(contentsOf: TestFixtures.exampleURL("swift-basics.json"))
         let assessment = try AssayJSON.decoder().decode(Assessment.self, from: data)
         try assessment.validate()
         #expect(assessment.id == "swift-basics")
@@ -50,7 +56,9 @@ struct AssessmentCodingTests {
     @Test("the encoder sorts keys and writes snake_case keys")
     func encoderKeys() throws {
         let json = try TestFixtures.encodedText(TestFixtures.assessment)
-        #expect(json.hasPrefix(#"{"description":"One question of each kind.","id":"sample","passing_percent":70,"#))
+        #expect(
+            json.hasPrefix(
+                #"{"description":"One question of each kind.","id":"sample","passing_percent":70,"#))
     }
 
     @Test("dates are ISO 8601 with fractional seconds, and the decoder also reads them without")
@@ -67,7 +75,9 @@ struct AssessmentCodingTests {
         #expect(decoded.evaluatedAt == Date(timeIntervalSince1970: 1_700_000_000))
 
         let bad = json.replacingOccurrences(of: "2023-11-14T22:13:20.250Z", with: "yesterday")
-        let error = #expect(throws: DecodingError.self) { try TestFixtures.decode(Evaluation.self, from: bad) }
+        let error = #expect(throws: DecodingError.self) {
+            try TestFixtures.decode(Evaluation.self, from: bad)
+        }
         #expect(TestFixtures.debugDescription(of: error)?.contains("'yesterday' is not ISO 8601") == true)
     }
 
@@ -93,15 +103,22 @@ struct AssessmentCodingTests {
         }
         #expect(
             TestFixtures.debugDescription(of: error)
-                == "question kind 'essay' is not one of single_choice, multiple_choice, numeric, short_text, free_text")
+                == "question kind 'essay' is not one of single_choice, multiple_choice, numeric, short_text, free_text"
+        )
     }
 
     @Test(
         "a missing kind-specific field is named",
         arguments: [
-            (#""kind": "single_choice", "options": [{"id": "a", "text": "A"}]"#, #"question 'q1' (single_choice) needs "correct""#),
+            (
+                #""kind": "single_choice", "options": [{"id": "a", "text": "A"}]"#,
+                #"question 'q1' (single_choice) needs "correct""#
+            ),
             (#""kind": "single_choice", "correct": "a""#, #"question 'q1' (single_choice) needs "options""#),
-            (#""kind": "multiple_choice", "options": []"#, #"question 'q1' (multiple_choice) needs "correct""#),
+            (
+                #""kind": "multiple_choice", "options": []"#,
+                #"question 'q1' (multiple_choice) needs "correct""#
+            ),
             (#""kind": "numeric""#, #"question 'q1' (numeric) needs "answer""#),
             (#""kind": "short_text""#, #"question 'q1' (short_text) needs "accepted""#),
             (#""kind": "free_text""#, #"question 'q1' (free_text) needs "rubric""#),
@@ -116,7 +133,8 @@ struct AssessmentCodingTests {
 
     @Test("a field of the wrong type says what it should be")
     func wrongFieldType() {
-        let json = #"{"id": "q1", "kind": "multiple_choice", "prompt": "?", "points": 1, "options": [], "correct": "a"}"#
+        let json =
+            #"{"id": "q1", "kind": "multiple_choice", "prompt": "?", "points": 1, "options": [], "correct": "a"}"#
         let error = #expect(throws: DecodingError.self) { try TestFixtures.decode(Question.self, from: json) }
         #expect(
             TestFixtures.debugDescription(of: error)

@@ -6,7 +6,8 @@ import Testing
 struct AssessmentIDTests {
     private func decodedID(title: String) throws -> String {
         let title = String(decoding: try JSONEncoder().encode(title), as: UTF8.self)
-        let json = #"{"title": \#(title), "questions": [{"id": "q1", "kind": "numeric", "prompt": "?", "points": 1, "answer": 1}]}"#
+        let json =
+            #"{"title": \#(title), "questions": [{"id": "q1", "kind": "numeric", "prompt": "?", "points": 1, "answer": 1}]}"#
         return try TestFixtures.decode(Assessment.self, from: json).id
     }
 
@@ -47,6 +48,8 @@ struct AssessmentIDTests {
         let generated = try TestFixtures.decode(Assessment.self, from: json)
         #expect(generated.id.hasPrefix("swift-basics-"))
         try generated.validate()
-        #expect(try TestFixtures.decode(Assessment.self, from: TestFixtures.designExampleJSON).id == "swift-basics")
+        #expect(
+            try TestFixtures.decode(Assessment.self, from: TestFixtures.designExampleJSON).id
+                == "swift-basics")
     }
 }

@@ -30,7 +30,10 @@ struct CandidateAssessmentViewTests {
         #expect((questions[1]["options"] as? [[String: String]])?.map { $0["id"] } == ["a", "b", "c", "d"])
         #expect(Set(questions[2].keys) == ["id", "kind", "prompt", "points", "skills"])
         let rubric = try #require(questions[4]["rubric"] as? [[String: Any]])
-        #expect(rubric.map { Set($0.keys) } == [["id", "description", "points"], ["id", "description", "points"]])
+        #expect(
+            rubric.map { Set($0.keys) } == [
+                ["id", "description", "points"], ["id", "description", "points"],
+            ])
         #expect(rubric.map { $0["points"] as? Double } == [3, 2])
     }
 }

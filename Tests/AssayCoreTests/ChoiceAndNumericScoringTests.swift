@@ -18,7 +18,8 @@ struct ChoiceAndNumericScoringTests {
         #expect(
             scorer.scoreQuestion(TestFixtures.singleChoice, answer: .text("c"))
                 == QuestionScore(
-                    questionID: "q1", points: 0, maxPoints: 1, feedback: "Incorrect: chose c; the correct option is b."))
+                    questionID: "q1", points: 0, maxPoints: 1,
+                    feedback: "Incorrect: chose c; the correct option is b."))
     }
 
     @Test(
@@ -42,7 +43,8 @@ struct ChoiceAndNumericScoringTests {
     @Test("wrong picks beyond the right ones floor the score at 0, never below")
     func multipleChoiceFloor() {
         let question = Question(
-            id: "m", prompt: "Pick a.", points: 2, body: .multipleChoice(options: TestFixtures.options, correct: ["a"]))
+            id: "m", prompt: "Pick a.", points: 2,
+            body: .multipleChoice(options: TestFixtures.options, correct: ["a"]))
         let score = scorer.scoreQuestion(question, answer: .choices(["a", "b", "c", "d"]))
         #expect(score.points == 0)
         #expect(score.feedback == "1 of 1 correct options chosen, 3 wrong.")
@@ -77,16 +79,21 @@ struct ChoiceAndNumericScoringTests {
 
     @Test("a numeric answer with no tolerance must be exact")
     func numericExact() {
-        let question = Question(id: "n", prompt: "7 / 2 with Ints?", points: 2, body: .numeric(answer: 3, tolerance: 0))
+        let question = Question(
+            id: "n", prompt: "7 / 2 with Ints?", points: 2, body: .numeric(answer: 3, tolerance: 0))
         #expect(scorer.scoreQuestion(question, answer: .number(3)).points == 2)
         let wrong = scorer.scoreQuestion(question, answer: .number(3.5))
-        #expect(wrong == QuestionScore(questionID: "n", points: 0, maxPoints: 2, feedback: "Incorrect: 3.5 is not 3."))
+        #expect(
+            wrong
+                == QuestionScore(
+                    questionID: "n", points: 0, maxPoints: 2, feedback: "Incorrect: 3.5 is not 3."))
     }
 
     @Test("the tolerance of a large answer allows for floating-point error")
     func numericLarge() {
         let question = Question(
-            id: "n", prompt: "Seconds in a year?", points: 1, body: .numeric(answer: 31_557_600, tolerance: 86_400))
+            id: "n", prompt: "Seconds in a year?", points: 1,
+            body: .numeric(answer: 31_557_600, tolerance: 86_400))
         #expect(scorer.scoreQuestion(question, answer: .number(31_557_600 + 86_400)).points == 1)
         #expect(scorer.scoreQuestion(question, answer: .number(31_557_600 - 86_400)).points == 1)
         #expect(scorer.scoreQuestion(question, answer: .number(31_557_600 + 86_401)).points == 0)
@@ -106,7 +113,9 @@ struct ChoiceAndNumericScoringTests {
     func notAnswered(question: Question, answer: AnswerValue?) {
         #expect(
             scorer.scoreQuestion(question, answer: answer)
-                == QuestionScore(questionID: question.id, points: 0, maxPoints: question.points, feedback: "Not answered."))
+                == QuestionScore(
+                    questionID: question.id, points: 0, maxPoints: question.points, feedback: "Not answered.")
+        )
     }
 
     @Test("an answer of the wrong type scores 0 and says what was expected")

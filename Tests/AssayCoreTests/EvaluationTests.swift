@@ -13,7 +13,8 @@ struct EvaluationTests {
             questions: [
                 QuestionScore(questionID: "q1", points: 0.1, maxPoints: 0.1, feedback: "Correct."),
                 QuestionScore(questionID: "q2", points: 0.2, maxPoints: 0.2, feedback: "Correct."),
-                QuestionScore(questionID: "q3", points: 0.67, maxPoints: 2, feedback: "1 of 3 correct options chosen."),
+                QuestionScore(
+                    questionID: "q3", points: 0.67, maxPoints: 2, feedback: "1 of 3 correct options chosen."),
             ],
             evaluatedAt: Self.date)
         #expect(evaluation.totalPoints == 0.97)
@@ -30,7 +31,9 @@ struct EvaluationTests {
 
     @Test("evaluate scores with the scorer and records its name, the ids and the time")
     func evaluate() async throws {
-        let content = TestFixtures.content(["q1": .text("b"), "q2": .choices(["a", "b", "c"]), "q4": .text("let")])
+        let content = TestFixtures.content([
+            "q1": .text("b"), "q2": .choices(["a", "b", "c"]), "q4": .text("let"),
+        ])
         let evaluation = try await RubricScorer().evaluate(
             submissionID: "s1", content: content, for: TestFixtures.assessment, at: Self.date)
         #expect(evaluation.submissionID == "s1")

@@ -22,7 +22,9 @@ struct ReportBuilderTests {
 
     @Test("a report carries the ids, totals, percent and per-question lines")
     func basics() {
-        let report = makeReport(["q1": .text("b"), "q2": .choices(["a", "b"]), "q3": .number(3.14), "q4": .text("let")])
+        let report = makeReport([
+            "q1": .text("b"), "q2": .choices(["a", "b"]), "q3": .number(3.14), "q4": .text("let"),
+        ])
         #expect(report.submissionID == "s1")
         #expect(report.assessmentID == "sample")
         #expect(report.assessmentTitle == "Sample")
@@ -35,9 +37,11 @@ struct ReportBuilderTests {
         #expect(report.scorer == "rubric")
         #expect(report.generatedAt == Self.generatedAt)
         #expect(report.questions.map(\.questionID) == ["q1", "q2", "q3", "q4", "q5"])
-        #expect(report.questions[1] == ReportQuestion(
-            questionID: "q2", prompt: "Pick a, b and c.", points: 2, maxPoints: 3,
-            feedback: "2 of 3 correct options chosen."))
+        #expect(
+            report.questions[1]
+                == ReportQuestion(
+                    questionID: "q2", prompt: "Pick a, b and c.", points: 2, maxPoints: 3,
+                    feedback: "2 of 3 correct options chosen."))
     }
 
     @Test(
@@ -66,23 +70,27 @@ struct ReportBuilderTests {
         let report = makeReport(
             ["q1": .text("b"), "q2": .choices(["a"]), "q3": .number(3.14), "q5": .text("an actor")],
             assessment: assessment)
-        #expect(report.skills == [
-            SkillScore(skill: "concurrency", points: 3, maxPoints: 5, percent: 60),
-            SkillScore(skill: "math", points: 1, maxPoints: 1, percent: 100),
-            SkillScore(skill: "swift", points: 3, maxPoints: 5, percent: 60),
-        ])
+        #expect(
+            report.skills == [
+                SkillScore(skill: "concurrency", points: 3, maxPoints: 5, percent: 60),
+                SkillScore(skill: "math", points: 1, maxPoints: 1, percent: 100),
+                SkillScore(skill: "swift", points: 3, maxPoints: 5, percent: 60),
+            ])
     }
 
     @Test("strengths are skills at 80% or more; improvements are skills under 50% and missed questions")
     func strengthsAndImprovements() {
-        let report = makeReport(["q1": .text("b"), "q2": .choices(["a", "b", "c"]), "q3": .number(2), "q4": .text("let")])
-        #expect(report.strengths == ["Strong in swift: 4 of 4 points (100.0%)."])
-        #expect(report.improvements == [
-            "Needs work on concurrency: 0 of 5 points (0.0%).",
-            "Needs work on math: 0 of 1 points (0.0%).",
-            "Question q3 (“Pi to two decimals?”) earned no points.",
-            "Question q5 (“How do you avoid data races?”) was not answered.",
+        let report = makeReport([
+            "q1": .text("b"), "q2": .choices(["a", "b", "c"]), "q3": .number(2), "q4": .text("let"),
         ])
+        #expect(report.strengths == ["Strong in swift: 4 of 4 points (100.0%)."])
+        #expect(
+            report.improvements == [
+                "Needs work on concurrency: 0 of 5 points (0.0%).",
+                "Needs work on math: 0 of 1 points (0.0%).",
+                "Question q3 (“Pi to two decimals?”) earned no points.",
+                "Question q5 (“How do you avoid data races?”) was not answered.",
+            ])
     }
 
     @Test("a skill at exactly 80% is a strength and one at exactly 50% is not an improvement")
@@ -90,8 +98,12 @@ struct ReportBuilderTests {
         let assessment = Assessment(
             id: "bounds", title: "Bounds",
             questions: [
-                Question(id: "q1", prompt: "5?", points: 5, skills: ["strong"], body: .numeric(answer: 5, tolerance: 0)),
-                Question(id: "q2", prompt: "2?", points: 2, skills: ["middle"], body: .numeric(answer: 2, tolerance: 0)),
+                Question(
+                    id: "q1", prompt: "5?", points: 5, skills: ["strong"],
+                    body: .numeric(answer: 5, tolerance: 0)),
+                Question(
+                    id: "q2", prompt: "2?", points: 2, skills: ["middle"],
+                    body: .numeric(answer: 2, tolerance: 0)),
             ])
         let content = TestFixtures.content(["q1": .number(4), "q2": .number(1)])
         let evaluation = Evaluation(
@@ -115,16 +127,19 @@ struct ReportBuilderTests {
         for index in assessment.questions.indices {
             assessment.questions[index].skills = []
         }
-        let report = makeReport(["q1": .text("b"), "q4": .text("Let"), "q2": .choices(["a"])], assessment: assessment)
+        let report = makeReport(
+            ["q1": .text("b"), "q4": .text("Let"), "q2": .choices(["a"])], assessment: assessment)
         #expect(report.skills == [])
-        #expect(report.strengths == [
-            "Full marks on question q1 (“Pick b.”).",
-            "Full marks on question q4 (“Keyword for a constant?”).",
-        ])
-        #expect(report.improvements == [
-            "Question q3 (“Pi to two decimals?”) was not answered.",
-            "Question q5 (“How do you avoid data races?”) was not answered.",
-        ])
+        #expect(
+            report.strengths == [
+                "Full marks on question q1 (“Pick b.”).",
+                "Full marks on question q4 (“Keyword for a constant?”).",
+            ])
+        #expect(
+            report.improvements == [
+                "Question q3 (“Pi to two decimals?”) was not answered.",
+                "Question q5 (“How do you avoid data races?”) was not answered.",
+            ])
     }
 
     @Test("a long prompt is shortened in strengths and improvements")
@@ -133,15 +148,21 @@ struct ReportBuilderTests {
         assessment.questions[3].prompt = String(repeating: "very ", count: 20) + "long\nsecond line"
         let report = makeReport([:], assessment: assessment)
         let line = report.improvements.first { $0.hasPrefix("Question q4") }
-        #expect(line == "Question q4 (“\(String(repeating: "very ", count: 11) + "very")…”) was not answered.")
+        #expect(
+            line == "Question q4 (“\(String(repeating: "very ", count: 11) + "very")…”) was not answered.")
     }
 
     @Test("the summary names the candidate, the score, the percent and the outcome")
     func summary() {
         let passed = makeReport(
-            ["q1": .text("b"), "q2": .choices(["a", "b", "c"]), "q3": .number(3.14), "q5": .text("actor isolation")])
+            [
+                "q1": .text("b"), "q2": .choices(["a", "b", "c"]), "q3": .number(3.14),
+                "q5": .text("actor isolation"),
+            ])
         #expect(passed.passed)
-        #expect(passed.summary == "Ada Lovelace scored 10 of 11 points (90.9%) on Sample and passed (70% needed).")
+        #expect(
+            passed.summary == "Ada Lovelace scored 10 of 11 points (90.9%) on Sample and passed (70% needed)."
+        )
 
         let failed = makeReport(["q1": .text("b"), "q5": .text("an actor")])
         #expect(
@@ -156,10 +177,42 @@ struct ReportBuilderTests {
         let data = try AssayJSON.encoder().encode(report)
         #expect(try AssayJSON.decoder().decode(Report.self, from: data) == report)
         let keys = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any]).keys
-        #expect(Set(keys) == [
-            "submission_id", "assessment_id", "assessment_title", "candidate", "total_points", "max_points",
-            "percent", "passing_percent", "passed", "questions", "skills", "strengths", "improvements",
-            "summary", "scorer", "generated_at",
-        ])
+        #expect(
+            Set(keys) == [
+                "submission_id", "assessment_id", "assessment_title", "candidate", "total_points",
+                "max_points",
+                "percent", "passing_percent", "passed", "questions", "skills", "strengths", "improvements",
+                "summary", "scorer", "generated_at",
+            ])
+    }
+
+    @Test("the example submission to Examples/swift-basics.json is valid, scores as expected and passes")
+    func example() throws {
+        let decoder = AssayJSON.decoder()
+        let assessment = try decoder.decode(
+            Assessment.self, from: Data(contentsOf: TestFixtures.exampleURL("swift-basics.json")))
+        let content = try decoder.decode(
+            SubmissionContent.self,
+            from: Data(contentsOf: TestFixtures.exampleURL("swift-basics-submission.json")))
+        try content.validate(against: assessment)
+        let evaluation = Evaluation(
+            submissionID: "s1", assessmentID: assessment.id, scorer: "rubric",
+            questions: RubricScorer().score(content, for: assessment), evaluatedAt: Self.generatedAt)
+        #expect(evaluation.questions.map(\.points) == [1, 1, 1, 1, 1, 5])
+        #expect(evaluation.questions[1].feedback == "2 of 2 correct options chosen, 1 wrong.")
+        #expect(evaluation.questions[5].feedback == "Met: c1 (uses actor), c2 (uses data race).")
+        let report = ReportBuilder.build(
+            submissionID: "s1", assessment: assessment, content: content, evaluation: evaluation,
+            generatedAt: Self.generatedAt)
+        #expect(
+            report.summary
+                == "Ada Lovelace scored 10 of 11 points (90.9%) on Swift basics and passed (70% needed). "
+                + "Strongest in concurrency (100.0%), weakest in types (66.7%).")
+        #expect(
+            report.strengths == [
+                "Strong in concurrency: 6 of 6 points (100.0%).", "Strong in swift: 3 of 3 points (100.0%).",
+            ])
+        #expect(report.skills.map(\.skill) == ["concurrency", "swift", "types"])
+        #expect(report.improvements == [])
     }
 }

@@ -22,18 +22,24 @@ struct SubmissionValidationTests {
     @Test("an answer to a question the assessment lacks")
     func unknownQuestion() {
         let error = validationError(TestFixtures.content(["q9": .text("b")]))
-        #expect(error == ValidationError(code: "unknown_question", message: "question 'q9' is not in assessment 'sample'"))
+        #expect(
+            error
+                == ValidationError(
+                    code: "unknown_question", message: "question 'q9' is not in assessment 'sample'"))
     }
 
     @Test("two answers to one question")
     func duplicateAnswer() {
         let content = SubmissionContent(
             candidate: TestFixtures.candidate,
-            answers: [Answer(questionID: "q1", answer: .text("a")), Answer(questionID: "q1", answer: .text("b"))]
+            answers: [
+                Answer(questionID: "q1", answer: .text("a")), Answer(questionID: "q1", answer: .text("b")),
+            ]
         )
         #expect(
             validationError(content)
-                == ValidationError(code: "duplicate_answer", message: "question 'q1' is answered more than once"))
+                == ValidationError(
+                    code: "duplicate_answer", message: "question 'q1' is answered more than once"))
     }
 
     @Test("the same option picked twice")
@@ -41,13 +47,17 @@ struct SubmissionValidationTests {
         #expect(
             validationError(TestFixtures.content(["q2": .choices(["a", "b", "a"])]))
                 == ValidationError(
-                    code: "duplicate_answer", message: "the answer to question 'q2' picks option 'a' more than once"))
+                    code: "duplicate_answer",
+                    message: "the answer to question 'q2' picks option 'a' more than once"))
     }
 
     @Test(
         "an answer of the wrong type for its kind",
         arguments: [
-            ("q1", AnswerValue.choices(["b"]), "question 'q1' (single_choice) expects a string (an option id)"),
+            (
+                "q1", AnswerValue.choices(["b"]),
+                "question 'q1' (single_choice) expects a string (an option id)"
+            ),
             ("q1", .number(1), "question 'q1' (single_choice) expects a string (an option id)"),
             ("q2", .text("a"), "question 'q2' (multiple_choice) expects an array of option ids"),
             ("q3", .text("3.14"), "question 'q3' (numeric) expects a number"),
@@ -75,11 +85,13 @@ struct SubmissionValidationTests {
 
     @Test("a text answer over 20 000 characters")
     func tooLong() {
-        let error = validationError(TestFixtures.content(["q5": .text(String(repeating: "x", count: 20_001))]))
+        let error = validationError(
+            TestFixtures.content(["q5": .text(String(repeating: "x", count: 20_001))]))
         #expect(
             error
                 == ValidationError(
-                    code: "answer_too_long", message: "the answer to question 'q5' is longer than 20000 characters"))
+                    code: "answer_too_long",
+                    message: "the answer to question 'q5' is longer than 20000 characters"))
     }
 
     @Test(
@@ -90,11 +102,26 @@ struct SubmissionValidationTests {
                 Candidate(name: String(repeating: "a", count: 201), email: "ada@example.com"),
                 "the candidate's name is longer than 200 characters"
             ),
-            (Candidate(name: "Ada", email: "ada.example.com"), "the candidate's email 'ada.example.com' is not an address like name@example.com"),
-            (Candidate(name: "Ada", email: "ada@@example.com"), "the candidate's email 'ada@@example.com' is not an address like name@example.com"),
-            (Candidate(name: "Ada", email: "@example.com"), "the candidate's email '@example.com' is not an address like name@example.com"),
-            (Candidate(name: "Ada", email: "ada@"), "the candidate's email 'ada@' is not an address like name@example.com"),
-            (Candidate(name: "Ada", email: "a da@example.com"), "the candidate's email 'a da@example.com' is not an address like name@example.com"),
+            (
+                Candidate(name: "Ada", email: "ada.example.com"),
+                "the candidate's email 'ada.example.com' is not an address like name@example.com"
+            ),
+            (
+                Candidate(name: "Ada", email: "ada@@example.com"),
+                "the candidate's email 'ada@@example.com' is not an address like name@example.com"
+            ),
+            (
+                Candidate(name: "Ada", email: "@example.com"),
+                "the candidate's email '@example.com' is not an address like name@example.com"
+            ),
+            (
+                Candidate(name: "Ada", email: "ada@"),
+                "the candidate's email 'ada@' is not an address like name@example.com"
+            ),
+            (
+                Candidate(name: "Ada", email: "a da@example.com"),
+                "the candidate's email 'a da@example.com' is not an address like name@example.com"
+            ),
             (
                 Candidate(name: "Ada", email: String(repeating: "a", count: 309) + "@example.com"),
                 "the candidate's email is longer than 320 characters"

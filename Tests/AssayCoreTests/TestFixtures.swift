@@ -2,7 +2,7 @@ import AssayCore
 import Foundation
 
 enum TestFixtures {
-    /// The assessment example of DESIGN.md, with its elisions filled in.
+    // The assessment example of DESIGN.md, with its elisions filled in.
     static let designExampleJSON = """
         { "id": "swift-basics", "title": "Swift basics", "description": "The basics of Swift.", "passing_percent": 70,
           "questions": [
@@ -18,12 +18,12 @@ enum TestFixtures {
                          {"id": "c2", "description": "Mentions isolation", "points": 2, "keywords": ["isolation"]}] } ] }
         """
 
-    static var swiftBasicsURL: URL {
+    static func exampleURL(_ name: String) -> URL {
         URL(filePath: #filePath)
             .deletingLastPathComponent()
             .deletingLastPathComponent()
             .deletingLastPathComponent()
-            .appending(path: "Examples/swift-basics.json")
+            .appending(path: "Examples/\(name)")
     }
 
     static let options = [
@@ -49,10 +49,11 @@ enum TestFixtures {
         id: "q5", prompt: "How do you avoid data races?", points: 5, skills: ["concurrency"],
         body: .freeText(rubric: [
             RubricCriterion(id: "c1", description: "Uses an actor", points: 3, keywords: ["actor"]),
-            RubricCriterion(id: "c2", description: "Names the problem", points: 2, keywords: ["data race", "isolation"]),
+            RubricCriterion(
+                id: "c2", description: "Names the problem", points: 2, keywords: ["data race", "isolation"]),
         ]))
 
-    /// A valid assessment with one question of each kind, 11 points in all.
+    // A valid assessment with one question of each kind, 11 points in all.
     static let assessment = Assessment(
         id: "sample",
         title: "Sample",
@@ -63,7 +64,9 @@ enum TestFixtures {
 
     static let candidate = Candidate(name: "Ada Lovelace", email: "ada@example.com")
 
-    static func content(_ answers: [String: AnswerValue], candidate: Candidate = candidate) -> SubmissionContent {
+    static func content(_ answers: [String: AnswerValue], candidate: Candidate = candidate)
+        -> SubmissionContent
+    {
         SubmissionContent(
             candidate: candidate,
             answers: answers.sorted { $0.key < $1.key }.map { Answer(questionID: $0.key, answer: $0.value) }
@@ -78,7 +81,7 @@ enum TestFixtures {
         String(decoding: try AssayJSON.encoder().encode(value), as: UTF8.self)
     }
 
-    /// The debug description of a decoding error, or nil for any other error.
+    // The debug description of a decoding error, or nil for any other error.
     static func debugDescription(of error: (any Error)?) -> String? {
         switch error as? DecodingError {
         case .typeMismatch(_, let context), .valueNotFound(_, let context), .keyNotFound(_, let context),

@@ -30,7 +30,9 @@ struct TextScoringTests {
     private func freeText(keywords: [String]) -> Question {
         Question(
             id: "f", prompt: "Explain.", points: 2,
-            body: .freeText(rubric: [RubricCriterion(id: "c1", description: "", points: 2, keywords: keywords)]))
+            body: .freeText(rubric: [
+                RubricCriterion(id: "c1", description: "", points: 2, keywords: keywords)
+            ]))
     }
 
     @Test(
@@ -53,19 +55,26 @@ struct TextScoringTests {
         ]
     )
     func keywordMatching(keywords: [String], text: String, matches: Bool) {
-        #expect(scorer.scoreQuestion(freeText(keywords: keywords), answer: .text(text)).points == (matches ? 2 : 0))
+        #expect(
+            scorer.scoreQuestion(freeText(keywords: keywords), answer: .text(text)).points
+                == (matches ? 2 : 0))
     }
 
     @Test("free text earns the points of each criterion met and names which were met and missed")
     func freeTextCriteria() {
         let question = TestFixtures.freeText
         let both = scorer.scoreQuestion(question, answer: .text("An actor gives isolation, so no data race."))
-        #expect(both == QuestionScore(
-            questionID: "q5", points: 5, maxPoints: 5, feedback: "Met: c1 (uses actor), c2 (uses data race)."))
+        #expect(
+            both
+                == QuestionScore(
+                    questionID: "q5", points: 5, maxPoints: 5,
+                    feedback: "Met: c1 (uses actor), c2 (uses data race)."))
 
         let first = scorer.scoreQuestion(question, answer: .text("Put the counter in an Actor."))
-        #expect(first == QuestionScore(
-            questionID: "q5", points: 3, maxPoints: 5, feedback: "Met: c1 (uses actor). Missed: c2."))
+        #expect(
+            first
+                == QuestionScore(
+                    questionID: "q5", points: 3, maxPoints: 5, feedback: "Met: c1 (uses actor). Missed: c2."))
 
         let second = scorer.scoreQuestion(question, answer: .text("Isolation matters."))
         #expect(second.points == 2)

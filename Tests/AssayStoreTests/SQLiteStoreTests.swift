@@ -1,0 +1,192 @@
+import AssayCore
+import AssayStore
+import Foundation
+import JobQueue
+import Logging
+import Testing
+
+@Suite("SQLite store")
+struct SQLiteStoreTests {
+    @Test("a submission and its scoring job commit together")
+    func submissionWithJob() async throws {
+        try await StoreFixture.with { fixture in
+            let new = fixture.newSubmission()
+            let outcome = try await fixture.store.insertSubmission(new, job: fixture.scoringJob(for: new.id))
+            #expect(outcome == .created(try #require(try await fixture.store.submission(id: new.id))))
+            #expect(outcome.record.status == .queued)
+            let stats = try await fixture.store.jobs.statistics(queues: ["scoring-jobs"])
+            #expect(stats["scoring-jobs"]?.available == 1)
+        }
+    }
+
+    @Test("a failed submission insert leaves no job behind")
+    func rollback() async throws {
+        try await StoreFixture.with { fixture in
+            var new = fixture.newSubmission()
+            new.assessmentID = "no-such-assessment"
+            await #expect(throws: StoreError.assessmentNotFound("no-such-assessment")) {
+                _ = try await fixture.store.insertSubmission(new, job: fixture.scoringJob(for: new.id))
+            }
+            let first = fixture.newSubmission(id: "same-id")
+            _ = try await fixture.store.insertSubmission(first, job: fixture.scoringJob(for: "job-a"))
+            // The same submission id again fails on its primary key after the job row was written:
+            // the whole transaction, job included, must roll back.
+            await #expect(throws: (any Error).self) {
+                _ = try await fixture.store.insertSubmission(
+                    fixture.newSubmission(id: "same-id"), job: fixture.scoringJob(for: "job-b"))
+            }
+            let stats = try await fixture.store.jobs.statistics(queues: ["scoring-jobs"])
+            #expect(stats["scoring-jobs"]?.available == 1)
+        }
+    }
+
+    @Test("the same idempotency key and fingerprint return the first submission; another fingerprint is refused")
+    func idempotency() async throws {
+        try await StoreFixture.with { fixture in
+            let first = fixture.newSubmission(key: "key-1", fingerprint: "f1")
+            let created = try await fixture.store.insertSubmission(first, job: fixture.scoringJob(for: first.id))
+            let replay = fixture.newSubmission(key: "key-1", fingerprint: "f1")
+            let replayed = try await fixture.store.insertSubmission(replay, job: fixture.scoringJob(for: replay.id))
+            #expect(replayed == .replayed(created.record))
+            let other = fixture.newSubmission(key: "key-1", fingerprint: "f2")
+            await #expect(throws: StoreError.idempotencyKeyReused("key-1")) {
+                _ = try await fixture.store.insertSubmission(other, job: fixture.scoringJob(for: other.id))
+            }
+            #expect(try await fixture.store.listSubmissions(SubmissionQuery()).total == 1)
+            #expect(try await fixture.store.jobs.statistics(queues: [])["scoring-jobs"]?.available == 1)
+        }
+    }
+
+    @Test("the status follows the submission from queued to completed")
+    func statusIsDerived() async throws {
+        try await StoreFixture.with { fixture in
+            let store = fixture.store
+            let new = fixture.newSubmission()
+            _ = try await store.insertSubmission(new, job: fixture.scoringJob(for: new.id))
+            #expect(try await store.submission(id: new.id)?.status == .queued)
+            let job = try #require(
+                try await store.jobs.claimNextJobs(
+                    queue: "scoring-jobs", limit: 1, owner: "w", leaseDuration: .seconds(30)
+                ).first)
+            #expect(try await store.submission(id: new.id)?.status == .scoring)
+            let evaluation = Evaluation(
+                submissionID: new.id, assessmentID: fixture.assessment.id, scorer: "rubric",
+                questions: [QuestionScore(questionID: "q1", points: 1, maxPoints: 1, feedback: "Correct.")],
+                evaluatedAt: fixture.clock.now())
+            let reportJob = JobRequest(queue: "report-jobs", kind: "build-report", payload: Data(), dedupeKey: new.id)
+            try await store.insertEvaluation(evaluation, job: reportJob)
+            try await store.jobs.complete(try #require(job.lease))
+            #expect(try await store.submission(id: new.id)?.status == .reporting)
+            #expect(try await store.evaluation(submissionID: new.id) == evaluation)
+            let report = ReportBuilder.build(
+                submissionID: new.id, assessment: fixture.assessment, content: new.content, evaluation: evaluation,
+                generatedAt: fixture.clock.now())
+            try await store.insertReport(report)
+            #expect(try await store.submission(id: new.id)?.status == .completed)
+            #expect(try await store.report(submissionID: new.id) == report)
+        }
+    }
+
+    @Test("a dead job marks its submission failed")
+    func failedStatus() async throws {
+        try await StoreFixture.with { fixture in
+            let new = fixture.newSubmission()
+            _ = try await fixture.store.insertSubmission(new, job: fixture.scoringJob(for: new.id))
+            let job = try #require(
+                try await fixture.store.jobs.claimNextJobs(
+                    queue: "scoring-jobs", limit: 1, owner: "w", leaseDuration: .seconds(30)
+                ).first)
+            let failure = JobAttemptError(attempt: 1, failedAt: fixture.clock.now(), message: "boom")
+            _ = try await fixture.store.jobs.fail(try #require(job.lease), error: failure, retryAt: nil)
+            #expect(try await fixture.store.submission(id: new.id)?.status == .failed)
+            let failed = try await fixture.store.listSubmissions(SubmissionQuery(status: .failed))
+            #expect(failed.items.map(\.id) == [new.id])
+        }
+    }
+
+    @Test("storing an evaluation or a report twice keeps the first and enqueues one report job")
+    func resultsAreIdempotent() async throws {
+        try await StoreFixture.with { fixture in
+            let store = fixture.store
+            let new = fixture.newSubmission()
+            _ = try await store.insertSubmission(new, job: fixture.scoringJob(for: new.id))
+            func evaluation(points: Double) -> Evaluation {
+                Evaluation(
+                    submissionID: new.id, assessmentID: fixture.assessment.id, scorer: "rubric",
+                    questions: [QuestionScore(questionID: "q1", points: points, maxPoints: 1, feedback: "")],
+                    evaluatedAt: fixture.clock.now())
+            }
+            let reportJob = JobRequest(queue: "report-jobs", kind: "build-report", payload: Data(), dedupeKey: new.id)
+            try await store.insertEvaluation(evaluation(points: 1), job: reportJob)
+            try await store.insertEvaluation(evaluation(points: 0), job: reportJob)
+            #expect(try await store.evaluation(submissionID: new.id)?.totalPoints == 1)
+            #expect(try await store.jobs.statistics(queues: [])["report-jobs"]?.available == 1)
+        }
+    }
+
+    @Test("an assessment id can be taken once; listings page and count")
+    func assessments() async throws {
+        try await StoreFixture.with { fixture in
+            await #expect(throws: StoreError.assessmentExists(fixture.assessment.id)) {
+                try await fixture.store.insertAssessment(fixture.assessment, at: fixture.clock.now())
+            }
+            var second = fixture.assessment
+            second.id = "second"
+            try await fixture.store.insertAssessment(second, at: fixture.clock.now() + 1)
+            let page = try await fixture.store.listAssessments(limit: 1, offset: 1)
+            #expect(page.total == 2)
+            #expect(page.items.map(\.id) == ["second"])
+            #expect(try await fixture.store.assessment(id: "second") == second)
+            #expect(try await fixture.store.assessment(id: "missing") == nil)
+        }
+    }
+
+    @Test("submissions list newest first, filtered by assessment, paged")
+    func listing() async throws {
+        try await StoreFixture.with { fixture in
+            var ids: [String] = []
+            for index in 0..<5 {
+                fixture.clock.advance(seconds: 1)
+                let new = fixture.newSubmission(id: "s\(index)")
+                _ = try await fixture.store.insertSubmission(new, job: fixture.scoringJob(for: new.id))
+                ids.append(new.id)
+            }
+            let page = try await fixture.store.listSubmissions(SubmissionQuery(limit: 2, offset: 1))
+            #expect(page.total == 5)
+            #expect(page.items.map(\.id) == ["s3", "s2"])
+            let none = try await fixture.store.listSubmissions(SubmissionQuery(assessmentID: "other"))
+            #expect(none.total == 0)
+            let queued = try await fixture.store.listSubmissions(SubmissionQuery(status: .queued, limit: 10))
+            #expect(Set(queued.items.map(\.id)) == Set(ids))
+        }
+    }
+
+    @Test("many concurrent submissions all commit, none sees a locked database")
+    func concurrentWrites() async throws {
+        try await StoreFixture.with { fixture in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<200 {
+                    group.addTask {
+                        let new = fixture.newSubmission()
+                        _ = try await fixture.store.insertSubmission(new, job: fixture.scoringJob(for: new.id))
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await fixture.store.listSubmissions(SubmissionQuery()).total == 200)
+            #expect(try await fixture.store.jobs.statistics(queues: [])["scoring-jobs"]?.available == 200)
+        }
+    }
+
+    @Test("migrations apply once; reopening the database applies none")
+    func migrationsAreIdempotent() async throws {
+        try await StoreFixture.with { fixture in
+            #expect(try await fixture.store.migrate() == [])
+            let second = try await SQLiteStore.open(
+                path: fixture.directory.path("assay.sqlite"), logger: Logger(label: "test"))
+            #expect(try await second.migrate() == [])
+            #expect(try await second.assessment(id: fixture.assessment.id) == fixture.assessment)
+            try await second.close()
+        }
+    }
+}
