@@ -1,0 +1,150 @@
+import Foundation
+import JobQueue
+import Synchronization
+import Testing
+
+@Suite("Job worker")
+struct JobWorkerTests {
+    final class Counter: Sendable {
+        private let value = Mutex(0)
+        func increment() -> Int { value.withLock { $0 += 1; return $0 } }
+        var count: Int { value.withLock { $0 } }
+    }
+
+    @Test("jobs of every queue run and complete")
+    func runsJobs() async throws {
+        let driver = MemoryJobDriver()
+        let ran = Counter()
+        let handler = ClosureHandler(kind: "work") { _ in _ = ran.increment() }
+        var ids: [String] = []
+        try await withWorker(driver: driver, handlers: [handler], options: fastOptions(queues: ["a", "b"])) {
+            for index in 0..<20 {
+                let queue = index.isMultiple(of: 2) ? "a" : "b"
+                ids.append(try await driver.enqueue(JobRequest(queue: queue, kind: "work", payload: Data())).job.id)
+            }
+            try await eventually { ran.count == 20 }
+            try await eventually {
+                var states: [JobState] = []
+                for id in ids { states.append(try await driver.job(id: id)?.state ?? .dead) }
+                return states.allSatisfy { $0 == .completed }
+            }
+        }
+    }
+
+    @Test("a failing job is retried after a backoff and then succeeds")
+    func retries() async throws {
+        let driver = MemoryJobDriver()
+        let attempts = Counter()
+        let handler = ClosureHandler(kind: "flaky") { _ in
+            if attempts.increment() < 3 { throw FlakyError() }
+        }
+        try await withWorker(driver: driver, handlers: [handler], options: fastOptions()) {
+            let id = try await driver.enqueue(JobRequest(queue: "jobs", kind: "flaky", payload: Data())).job.id
+            try await eventually { try await driver.job(id: id)?.state == .completed }
+            let job = try #require(try await driver.job(id: id))
+            #expect(job.attempt == 3)
+            #expect(job.errors.map(\.attempt) == [1, 2])
+            #expect(job.errors.allSatisfy { $0.message.contains("flaky") })
+        }
+    }
+
+    @Test("a job that always fails is dead after its last attempt, with every error kept")
+    func deadLetter() async throws {
+        let driver = MemoryJobDriver()
+        let handler = ClosureHandler(kind: "broken") { _ in throw FlakyError() }
+        try await withWorker(driver: driver, handlers: [handler], options: fastOptions(retries: 2)) {
+            let request = JobRequest(queue: "jobs", kind: "broken", payload: Data(), maxAttempts: 3)
+            let id = try await driver.enqueue(request).job.id
+            try await eventually { try await driver.job(id: id)?.state == .dead }
+            #expect(try await driver.job(id: id)?.errors.map(\.attempt) == [1, 2, 3])
+        }
+    }
+
+    @Test("a permanent failure and an unknown kind go dead at once")
+    func permanent() async throws {
+        let driver = MemoryJobDriver()
+        let handler = ClosureHandler(kind: "poison") { _ in throw JobHandlerError.permanent("payload does not decode") }
+        try await withWorker(driver: driver, handlers: [handler], options: fastOptions()) {
+            let poison = try await driver.enqueue(JobRequest(queue: "jobs", kind: "poison", payload: Data())).job.id
+            let unknown = try await driver.enqueue(JobRequest(queue: "jobs", kind: "mystery", payload: Data())).job.id
+            try await eventually { try await driver.job(id: poison)?.state == .dead }
+            try await eventually { try await driver.job(id: unknown)?.state == .dead }
+            #expect(try await driver.job(id: poison)?.errors.map(\.message) == ["payload does not decode"])
+            #expect(try await driver.job(id: unknown)?.errors.map(\.message) == ["no handler for job kind 'mystery'"])
+            #expect(try await driver.job(id: unknown)?.attempt == 1)
+        }
+    }
+
+    @Test("a handler's Retry-After sets the earliest retry")
+    func retryAfter() async throws {
+        let driver = MemoryJobDriver()
+        let handler = ClosureHandler(kind: "limited") { _ in
+            throw JobHandlerError.retryAfter(.seconds(3600), reason: "rate limited")
+        }
+        try await withWorker(driver: driver, handlers: [handler], options: fastOptions()) {
+            let before = Date()
+            let id = try await driver.enqueue(JobRequest(queue: "jobs", kind: "limited", payload: Data())).job.id
+            try await eventually { try await driver.job(id: id)?.state == .scheduled }
+            let job = try #require(try await driver.job(id: id))
+            #expect(job.runAt >= before + 3600)
+            #expect(job.errors.first?.message.contains("rate limited") == true)
+        }
+    }
+
+    @Test("an attempt that runs past its timeout fails and is retried")
+    func timeout() async throws {
+        let driver = MemoryJobDriver()
+        let attempts = Counter()
+        let handler = ClosureHandler(kind: "slow", timeout: .milliseconds(100)) { _ in
+            if attempts.increment() == 1 { try await Task.sleep(for: .seconds(30)) }
+        }
+        try await withWorker(driver: driver, handlers: [handler], options: fastOptions()) {
+            let id = try await driver.enqueue(JobRequest(queue: "jobs", kind: "slow", payload: Data())).job.id
+            try await eventually { try await driver.job(id: id)?.state == .completed }
+            #expect(try await driver.job(id: id)?.errors.map(\.message) == ["timed out after 0.1s"])
+        }
+    }
+
+    @Test("at shutdown a job that outlives the grace period is released without spending its attempt")
+    func releaseAtShutdown() async throws {
+        let driver = MemoryJobDriver()
+        let started = Counter()
+        let handler = ClosureHandler(kind: "endless") { _ in
+            _ = started.increment()
+            try await Task.sleep(for: .seconds(60))
+        }
+        var id = ""
+        let began = ContinuousClock.now
+        try await withWorker(
+            driver: driver, handlers: [handler], options: fastOptions(gracePeriod: .milliseconds(200))
+        ) {
+            id = try await driver.enqueue(JobRequest(queue: "jobs", kind: "endless", payload: Data())).job.id
+            try await eventually { started.count == 1 }
+        }
+        #expect(ContinuousClock.now - began < .seconds(10))
+        let job = try #require(try await driver.job(id: id))
+        #expect(job.state == .available)
+        #expect(job.attempt == 0)
+        #expect(job.errors.isEmpty)
+    }
+
+    @Test("at shutdown a job that finishes within the grace period completes")
+    func drainAtShutdown() async throws {
+        let driver = MemoryJobDriver()
+        let started = Counter()
+        let handler = ClosureHandler(kind: "short") { _ in
+            _ = started.increment()
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        var id = ""
+        try await withWorker(driver: driver, handlers: [handler], options: fastOptions(gracePeriod: .seconds(10))) {
+            id = try await driver.enqueue(JobRequest(queue: "jobs", kind: "short", payload: Data())).job.id
+            try await eventually { started.count == 1 }
+        }
+        #expect(try await driver.job(id: id)?.state == .completed)
+    }
+}
+
+struct FlakyError: Error, CustomStringConvertible {
+    var description: String { "flaky failure" }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import JobQueue
+import Logging
+import ServiceLifecycle
+import Testing
+
+/// A handler whose work is a closure, for tests.
+struct ClosureHandler: JobHandler {
+    let kind: String
+    var timeout: Duration = .seconds(30)
+    let body: @Sendable (Job) async throws -> Void
+
+    func handle(_ job: Job, logger: Logger) async throws { try await body(job) }
+}
+
+/// Runs a ``JobWorker`` in a service group for the duration of `body`, then shuts it down gracefully.
+func withWorker(
+    driver: any JobQueueDriver, handlers: [any JobHandler], options: JobWorkerOptions,
+    _ body: () async throws -> Void
+) async throws {
+    var logger = Logger(label: "test")
+    logger.logLevel = .warning
+    let worker = JobWorker(driver: driver, handlers: handlers, options: options, logger: logger)
+    let group = ServiceGroup(services: [worker], logger: logger)
+    try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask { try await group.run() }
+        do {
+            try await body()
+        } catch {
+            await group.triggerGracefulShutdown()
+            throw error
+        }
+        await group.triggerGracefulShutdown()
+        try await tasks.waitForAll()
+    }
+}
+
+/// Waits until `condition` holds, checking every 10 ms for at most `timeout`; records an issue if it never does.
+func eventually(
+    timeout: Duration = .seconds(10), _ condition: () async throws -> Bool,
+    sourceLocation: SourceLocation = #_sourceLocation
+) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+    Issue.record("condition not met within \(timeout)", sourceLocation: sourceLocation)
+}
+
+func fastOptions(
+    queues: [String] = ["jobs"], retries: Int = 3, gracePeriod: Duration = .seconds(5)
+) -> JobWorkerOptions {
+    JobWorkerOptions(
+        queues: queues, concurrency: 4, leaseDuration: .seconds(30), pollInterval: .milliseconds(50),
+        gracePeriod: gracePeriod,
+        retryPolicy: RetryPolicy(maxRetries: retries, base: .milliseconds(20), maximum: .milliseconds(100)))
+}
