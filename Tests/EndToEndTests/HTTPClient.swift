@@ -1,0 +1,43 @@
+import Foundation
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// A small JSON-over-HTTP client for talking to a running `assay serve`.
+struct HTTPClient {
+    let baseURL: URL
+    var token: String?
+
+    struct Reply {
+        var status: Int
+        var body: Data
+        var contentType: String
+
+        /// The body as a JSON object.
+        func json() throws -> [String: Any] {
+            guard let object = try JSONSerialization.jsonObject(with: body) as? [String: Any] else {
+                throw ProcessFailure(message: "not a JSON object: \(String(decoding: body, as: UTF8.self))")
+            }
+            return object
+        }
+    }
+
+    func send(_ method: String, _ path: String, json: Any? = nil) async throws -> Reply {
+        var request = URLRequest(url: baseURL.appendingPathComponent(path))
+        if let query = path.split(separator: "?", maxSplits: 1).dropFirst().first {
+            request.url = URL(string: baseURL.absoluteString + path.split(separator: "?")[0] + "?" + query)
+        }
+        request.httpMethod = method
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        if let json {
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.httpBody = try JSONSerialization.data(withJSONObject: json)
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = response as? HTTPURLResponse
+        return Reply(
+            status: http?.statusCode ?? 0, body: data,
+            contentType: http?.value(forHTTPHeaderField: "Content-Type") ?? "")
+    }
+}

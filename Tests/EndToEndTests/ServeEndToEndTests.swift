@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+@Suite("assay serve, end to end", .serialized)
+struct ServeEndToEndTests {
+    static let token = "e2e-admin-token-0123456789"
+
+    /// A temporary working folder and the environment of an `assay serve` that keeps its data there.
+    struct Sandbox {
+        let directory: URL
+        var environment: [String: String] {
+            [
+                "DATA_DIR": directory.appendingPathComponent("data").path,
+                "DATABASE_URL": "sqlite://" + directory.appendingPathComponent("data/assay.sqlite").path,
+                "EXAMPLES_DIR": AssayProcess.repositoryRoot.appendingPathComponent("Examples").path,
+                "PORT": "0",
+            ]
+        }
+
+        init() throws {
+            directory = FileManager.default.temporaryDirectory.appendingPathComponent("assay-e2e-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        }
+
+        func remove() { try? FileManager.default.removeItem(at: directory) }
+    }
+
+    @Test("a submission made over HTTP ends in a report an admin can read, and SIGTERM exits 0")
+    func submitToReport() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let server = try AssayProcess(
+            arguments: ["serve"], environment: sandbox.environment.merging(["ADMIN_API_TOKEN": Self.token]) { $1 },
+            workingDirectory: sandbox.directory)
+        let port = try await server.listeningPort()
+        let baseURL = try #require(URL(string: "http://127.0.0.1:\(port)"))
+        let candidate = HTTPClient(baseURL: baseURL)
+        let admin = HTTPClient(baseURL: baseURL, token: Self.token)
+
+        #expect(try await candidate.send("GET", "/ready").status == 200)
+        let assessment = try await candidate.send("GET", "/api/candidate/assessment/swift-basics")
+        #expect(assessment.status == 200)
+        let submissionFile = AssayProcess.repositoryRoot.appendingPathComponent("Examples/swift-basics-submission.json")
+        let submission = try JSONSerialization.jsonObject(with: Data(contentsOf: submissionFile))
+        let submitted = try await candidate.send("POST", "/api/candidate/assessment/swift-basics/submit", json: submission)
+        #expect(submitted.status == 200)
+        let answer = try submitted.json()
+        #expect(answer["success"] as? Bool == true)
+        #expect(answer["queue_mode"] as? String == "database")
+        let submissionID = try #require(answer["submission_id"] as? String)
+
+        var status = ""
+        let deadline = ContinuousClock.now + .seconds(30)
+        while status != "completed" && ContinuousClock.now < deadline {
+            status = try await candidate.send("GET", "/api/candidate/submissions/\(submissionID)").json()["status"]
+                as? String ?? ""
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(status == "completed")
+
+        let report = try await admin.send("GET", "/api/admin/submissions/\(submissionID)/report").json()
+        #expect(report["submission_id"] as? String == submissionID)
+        #expect(report["assessment_id"] as? String == "swift-basics")
+        #expect(report["passed"] as? Bool == true)
+        #expect(report["scorer"] as? String == "rubric")
+        let html = try await admin.send("GET", "/api/admin/submissions/\(submissionID)/report?format=html")
+        #expect(html.contentType.hasPrefix("text/html"))
+        #expect(String(decoding: html.body, as: UTF8.self).contains("Swift basics"))
+        #expect(try await candidate.send("GET", "/api/admin/queue/status").status == 401)
+
+        #expect(try await server.stop(signal: SIGTERM) == 0)
+        #expect(server.printed.contains("submission_id=\(submissionID)"))
+    }
+
+    @Test("the first start makes an admin token, prints it once and keeps it with mode 0600")
+    func adminTokenAtFirstStart() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let first = try AssayProcess(arguments: ["serve"], environment: sandbox.environment, workingDirectory: sandbox.directory)
+        _ = try await first.listeningPort()
+        #expect(try await first.stop() == 0)
+        let match = try #require(first.printed.firstMatch(of: /Admin API token \(kept in (.+); shown only this once\): ([0-9a-f]{64})/))
+        let path = String(match.1)
+        let token = String(match.2)
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        #expect(try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) == token)
+
+        let second = try AssayProcess(arguments: ["serve"], environment: sandbox.environment, workingDirectory: sandbox.directory)
+        let port = try await second.listeningPort()
+        let admin = HTTPClient(baseURL: try #require(URL(string: "http://127.0.0.1:\(port)")), token: token)
+        #expect(try await admin.send("GET", "/api/admin/queue/status").status == 200)
+        #expect(try await second.stop() == 0)
+        #expect(!second.printed.contains(token))
+    }
+
+    @Test("a bad setting stops the start with one line naming the variable", arguments: [
+        ("PORT", "eighty", "PORT:"),
+        ("DATABASE_URL", "mysql://localhost/db", "DATABASE_URL:"),
+        ("JOB_MAX_RETRIES", "-1", "JOB_MAX_RETRIES:"),
+        ("USE_SERVICE_BUS", "maybe", "USE_SERVICE_BUS:"),
+    ])
+    func badConfiguration(variable: String, value: String, expected: String) async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let server = try AssayProcess(
+            arguments: ["serve"], environment: sandbox.environment.merging([variable: value]) { $1 },
+            workingDirectory: sandbox.directory)
+        #expect(try await server.exitStatus() != 0)
+        let lines = server.printed.split(separator: "\n")
+        #expect(lines.count == 1)
+        #expect(lines.first?.hasPrefix("assay: \(expected)") == true)
+    }
+
+    @Test("assay migrate creates the schema and exits 0")
+    func migrate() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let migrate = try AssayProcess(arguments: ["migrate"], environment: sandbox.environment, workingDirectory: sandbox.directory)
+        #expect(try await migrate.exitStatus() == 0)
+        #expect(migrate.printed.contains("database is up to date"))
+        #expect(FileManager.default.fileExists(atPath: sandbox.directory.appendingPathComponent("data/assay.sqlite").path))
+    }
+}
