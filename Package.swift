@@ -10,7 +10,8 @@ let package = Package(
     name: "assay",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "assay", targets: ["assay"])
+        .executable(name: "assay", targets: ["assay"]),
+        .executable(name: "assay-bench", targets: ["assay-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -32,6 +33,12 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // Benchmarks that print numbers: submit-to-report latency through the HTTP API.
+        .executableTarget(
+            name: "assay-bench",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
         // The Hummingbird application: routes, auth, validation, wiring, configuration.

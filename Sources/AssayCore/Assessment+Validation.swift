@@ -4,7 +4,8 @@ extension Assessment {
     /// The id is a slug (`[a-z0-9-]`, 1 to 64), the title is not empty, `passing_percent` is
     /// within 0...100 and there is at least one question. Question ids are unique, 1 to 64
     /// characters of `[A-Za-z0-9_-]`; each question has a prompt, points above 0 and the fields
-    /// its kind needs (see ``QuestionBody``). A free-text rubric's points add up to the question's.
+    /// its kind needs (see ``QuestionBody``). A free-text rubric's points add up to the question's,
+    /// and all the points together are at most ``maximumTotalPoints``.
     /// Every error has the code `invalid_assessment` and names the offending id.
     public func validate() throws(ValidationError) {
         guard AssessmentID.isValid(id) else {
@@ -33,5 +34,14 @@ extension Assessment {
             }
             try question.validate()
         }
+        guard maxPoints <= Self.maximumTotalPoints else {
+            throw .invalidAssessment(
+                "assessment '\(id)': the questions' points add up to more than "
+                    + "\(NumberText.number(Self.maximumTotalPoints))"
+            )
+        }
     }
+
+    /// The most points an assessment may be worth in all, so that every total stays a finite number.
+    public static let maximumTotalPoints: Double = 1_000_000
 }

@@ -43,6 +43,10 @@ struct AssessmentValidationTests {
             $0.passingPercent = -1
         },
         Breakage("assessment 'sample' needs at least one question") { $0.questions = [] },
+        Breakage("assessment 'sample': the questions' points add up to more than 1000000") {
+            $0.questions[0].points = 1e308
+            $0.questions[1].points = 1e308
+        },
         Breakage("question id 'q1' is used more than once in assessment 'sample'") {
             $0.questions[1].id = "q1"
         },

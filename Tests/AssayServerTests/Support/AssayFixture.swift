@@ -1,0 +1,116 @@
+import AssayCore
+import AssayServer
+import AssayStore
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import ServiceLifecycle
+import Testing
+
+/// A fresh SQLite store in its own temporary folder, holding the swift-basics sample assessment.
+///
+/// A suite marked `@Suite(.assayFixture)` gets one per test, removed when the test ends:
+///
+/// ```swift
+/// try await AssayFixture.current().withApp { client in … }
+/// ```
+struct AssayFixture: Sendable {
+    static let adminToken = "test-admin-token-0123456789abcdef"
+    static let sampleAssessmentID = "swift-basics"
+
+    /// `Examples/swift-basics.json`, found from this file's place in the repository.
+    static let sampleAssessmentURL = URL(filePath: #filePath)
+        .deletingLastPathComponent()  // Support
+        .deletingLastPathComponent()  // AssayServerTests
+        .deletingLastPathComponent()  // Tests
+        .deletingLastPathComponent()
+        .appending(path: "Examples/swift-basics.json")
+
+    @TaskLocal fileprivate static var scoped: AssayFixture?
+
+    let directory: URL
+    let store: SQLiteStore
+    let logger: Logger
+
+    /// The fixture of the running test.
+    static func current(sourceLocation: SourceLocation = #_sourceLocation) throws -> AssayFixture {
+        try #require(scoped, "mark the suite with the .assayFixture trait", sourceLocation: sourceLocation)
+    }
+
+    static func sampleAssessment() throws -> Assessment {
+        try AssayJSON.decoder().decode(Assessment.self, from: Data(contentsOf: sampleAssessmentURL))
+    }
+
+    /// Runs `test` against the HTTP app in-process, wired as `assay serve` wires it; with `worker`,
+    /// the embedded job worker runs as a service beside it.
+    func withApp<Value: Sendable>(
+        worker: Bool = false, _ test: @Sendable (any TestClientProtocol) async throws -> Value
+    ) async throws -> Value {
+        try await withApp(store: store, worker: worker, test)
+    }
+
+    /// Runs `test` against an app on another store, such as one that has been closed.
+    func withApp<Value: Sendable>(
+        store: any AssayStore, worker: Bool = false,
+        _ test: @Sendable (any TestClientProtocol) async throws -> Value
+    ) async throws -> Value {
+        let configuration = try AssayConfiguration(environment: [:])
+        let dependencies = AssayApplication.dependencies(
+            configuration: configuration, store: store, adminToken: Self.adminToken)
+        var services: [any Service] = []
+        if worker {
+            services.append(
+                AssayApplication.worker(
+                    configuration: configuration, store: store, concurrency: 4, logger: logger))
+        }
+        let app = Application(
+            router: AssayRouter.build(dependencies: dependencies), services: services, logger: logger)
+        return try await app.test(.router, test)
+    }
+
+    fileprivate static func make() async throws -> AssayFixture {
+        let directory = FileManager.default.temporaryDirectory
+            .appending(path: "assay-server-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        do {
+            let store = try await SQLiteStore.open(
+                path: directory.appending(path: "assay.sqlite").path, logger: logger)
+            try await store.insertAssessment(try sampleAssessment(), at: Date())
+            return AssayFixture(directory: directory, store: store, logger: logger)
+        } catch {
+            try? FileManager.default.removeItem(at: directory)
+            throw error
+        }
+    }
+
+    fileprivate func tearDown() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await store.close()
+    }
+}
+
+/// Gives each test of a suite its own ``AssayFixture``.
+struct AssayFixtureTrait: SuiteTrait, TestTrait, TestScoping {
+    var isRecursive: Bool { true }
+
+    func provideScope(
+        for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
+    ) async throws {
+        let fixture = try await AssayFixture.make()
+        do {
+            try await AssayFixture.$scoped.withValue(fixture) { try await function() }
+        } catch {
+            try await fixture.tearDown()
+            throw error
+        }
+        try await fixture.tearDown()
+    }
+}
+
+extension Trait where Self == AssayFixtureTrait {
+    /// A fresh store holding the sample assessment for each test, removed afterwards.
+    static var assayFixture: Self { Self() }
+}
