@@ -15,7 +15,9 @@ enum AdminToken {
         }
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         let token = generate()
-        guard FileManager.default.createFile(atPath: path, contents: Data((token + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        guard
+            FileManager.default.createFile(
+                atPath: path, contents: Data((token + "\n").utf8), attributes: [.posixPermissions: 0o600])
         else {
             throw ConfigurationError(variable: "DATA_DIR", message: "cannot write \(path)")
         }
@@ -28,6 +30,7 @@ enum AdminToken {
     /// 32 random bytes from the system's secure generator, as hex.
     static func generate() -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }.joined()
+        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator))
+        }.joined()
     }
 }

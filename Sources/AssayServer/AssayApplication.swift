@@ -9,7 +9,9 @@ import ServiceLifecycle
 /// Assembles Assay from its configuration: the store, the HTTP application and the workers.
 public enum AssayApplication {
     /// Opens the store named by the configuration, applying migrations.
-    public static func openStore(configuration: AssayConfiguration, logger: Logger) async throws -> any AssayStore {
+    public static func openStore(configuration: AssayConfiguration, logger: Logger) async throws
+        -> any AssayStore
+    {
         switch configuration.database {
         case .sqlite(let path):
             return try await SQLiteStore.open(path: path, logger: logger)
@@ -24,8 +26,10 @@ public enum AssayApplication {
     ) -> AssayDependencies {
         AssayDependencies(
             store: store, scorer: RubricScorer(), scoringQueue: configuration.scoringQueue,
-            reportQueue: configuration.reportQueue, retryPolicy: configuration.retryPolicy, adminToken: adminToken,
-            queueMode: configuration.queueBackend == .serviceBus ? "service_bus" : configuration.queueBackend.rawValue,
+            reportQueue: configuration.reportQueue, retryPolicy: configuration.retryPolicy,
+            adminToken: adminToken,
+            queueMode: configuration.queueBackend == .serviceBus
+                ? "service_bus" : configuration.queueBackend.rawValue,
             backendName: configuration.database.backendName)
     }
 
@@ -50,7 +54,9 @@ public enum AssayApplication {
     }
 
     /// The `serve` application: HTTP API, and the embedded workers unless concurrency is 0.
-    public static func build(configuration: AssayConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
+    public static func build(configuration: AssayConfiguration, logger: Logger) async throws
+        -> some ApplicationProtocol
+    {
         let store = try await openStore(configuration: configuration, logger: logger)
         let adminToken = try AdminToken.resolve(
             configured: configuration.adminToken, dataDirectory: configuration.dataDirectory, logger: logger)
@@ -66,7 +72,8 @@ public enum AssayApplication {
         }
         return Application(
             router: AssayRouter.build(dependencies: dependencies),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "assay"),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "assay"),
             services: services,
             onServerRunning: { channel in
                 logger.notice(

@@ -20,7 +20,8 @@ public struct AssayDependencies: Sendable {
     public init(
         store: any AssayStore, scorer: any Scorer = RubricScorer(), scoringQueue: String = "scoring-jobs",
         reportQueue: String = "report-jobs", retryPolicy: RetryPolicy = .default, adminToken: String,
-        queueMode: String = "database", backendName: String = "sqlite", now: @escaping @Sendable () -> Date = Date.init
+        queueMode: String = "database", backendName: String = "sqlite",
+        now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.store = store
         self.scorer = scorer

@@ -5,11 +5,15 @@ import Logging
 
 /// Loads the sample assessments (`Examples/*.json`) into a store that has none.
 enum SampleAssessments {
-    static func loadIfEmpty(into store: any AssayStore, directory: String, now: Date, logger: Logger) async throws {
+    static func loadIfEmpty(into store: any AssayStore, directory: String, now: Date, logger: Logger)
+        async throws
+    {
         guard try await store.listAssessments(limit: 1, offset: 0).total == 0 else { return }
         let files: [String]
         do {
-            files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".json") }.sorted()
+            files = try FileManager.default.contentsOfDirectory(atPath: directory).filter {
+                $0.hasSuffix(".json")
+            }.sorted()
         } catch {
             logger.info("no sample assessments to load", metadata: ["directory": .string(directory)])
             return
@@ -22,7 +26,9 @@ enum SampleAssessments {
                 try await store.insertAssessment(assessment, at: now)
                 logger.info("sample assessment loaded", metadata: ["assessment_id": .string(assessment.id)])
             } catch {
-                logger.warning("sample assessment skipped", metadata: ["file": .string(path.path), "error": .string("\(error)")])
+                logger.warning(
+                    "sample assessment skipped",
+                    metadata: ["file": .string(path.path), "error": .string("\(error)")])
             }
         }
     }

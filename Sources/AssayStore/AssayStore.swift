@@ -20,7 +20,8 @@ public protocol AssayStore: Sendable {
 
     /// Stores a submission and enqueues `job` in the same transaction, or returns the submission
     /// an earlier request with the same idempotency key and fingerprint made.
-    func insertSubmission(_ submission: NewSubmission, job: JobRequest) async throws -> SubmissionInsertOutcome
+    func insertSubmission(_ submission: NewSubmission, job: JobRequest) async throws
+        -> SubmissionInsertOutcome
     func submission(id: String) async throws -> SubmissionRecord?
     func listSubmissions(_ query: SubmissionQuery) async throws -> Page<SubmissionRecord>
 

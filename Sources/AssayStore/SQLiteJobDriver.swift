@@ -44,7 +44,9 @@ public final class SQLiteJobDriver: JobQueueDriver {
         return EnqueueResult(job: try Self.job(from: row), inserted: false)
     }
 
-    public func claimNextJobs(queue: String, limit: Int, owner: String, leaseDuration: Duration) async throws -> [Job] {
+    public func claimNextJobs(queue: String, limit: Int, owner: String, leaseDuration: Duration) async throws
+        -> [Job]
+    {
         let now = now()
         let expiry = now + leaseDuration.seconds
         let rows = try await pool.transaction { connection in
@@ -171,7 +173,8 @@ public final class SQLiteJobDriver: JobQueueDriver {
             maxAttempts: row.int("max_attempts"), runAt: row.date("run_at") ?? .distantPast,
             leaseOwner: row.string("lease_owner"), leaseExpiresAt: row.date("lease_expires_at"),
             errors: try errorDecoder.decode([JobAttemptError].self, from: row.data("errors")),
-            createdAt: row.date("created_at") ?? .distantPast, updatedAt: row.date("updated_at") ?? .distantPast,
+            createdAt: row.date("created_at") ?? .distantPast,
+            updatedAt: row.date("updated_at") ?? .distantPast,
             completedAt: row.date("completed_at"))
     }
 }

@@ -64,7 +64,7 @@ enum SQLiteMigrations {
                 "CREATE INDEX jobs_due ON jobs (queue, run_at) WHERE state IN ('available', 'scheduled')",
                 "CREATE INDEX jobs_leased ON jobs (queue, lease_expires_at) WHERE state = 'running'",
                 "CREATE INDEX jobs_state ON jobs (queue, state)",
-            ]),
+            ])
     ]
 
     /// Applies the steps this database has not seen yet; safe when several processes start at once.
@@ -75,7 +75,8 @@ enum SQLiteMigrations {
                 CREATE TABLE IF NOT EXISTS schema_migrations (
                     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at REAL NOT NULL)
                 """)
-            let applied = Set(try await connection.run("SELECT version FROM schema_migrations").map { $0.int("version") })
+            let applied = Set(
+                try await connection.run("SELECT version FROM schema_migrations").map { $0.int("version") })
             var newlyApplied: [Int] = []
             for migration in all where !applied.contains(migration.version) {
                 for statement in migration.statements { try await connection.run(statement) }

@@ -34,7 +34,9 @@ public struct SQLiteQuery: ExpressibleByStringInterpolation, Sendable {
         public mutating func appendInterpolation(_ value: Int) { bind(.integer(value)) }
         public mutating func appendInterpolation(_ value: Double) { bind(.float(value)) }
         public mutating func appendInterpolation(_ value: Date) { bind(.float(value.timeIntervalSince1970)) }
-        public mutating func appendInterpolation(json value: Data) { bind(.text(String(decoding: value, as: UTF8.self))) }
+        public mutating func appendInterpolation(json value: Data) {
+            bind(.text(String(decoding: value, as: UTF8.self)))
+        }
         public mutating func appendInterpolation(_ value: String?) { bind(value.map { .text($0) } ?? .null) }
         public mutating func appendInterpolation(_ value: Date?) {
             bind(value.map { .float($0.timeIntervalSince1970) } ?? .null)

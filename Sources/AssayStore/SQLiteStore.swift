@@ -21,7 +21,8 @@ public final class SQLiteStore: AssayStore {
         if migrate {
             let applied = try await store.migrate()
             if !applied.isEmpty {
-                logger.info("database migrated", metadata: ["versions": .string("\(applied)"), "path": .string(path)])
+                logger.info(
+                    "database migrated", metadata: ["versions": .string("\(applied)"), "path": .string(path)])
             }
         }
         return store
@@ -86,7 +87,9 @@ public final class SQLiteStore: AssayStore {
 
     // MARK: Submissions
 
-    public func insertSubmission(_ submission: NewSubmission, job: JobRequest) async throws -> SubmissionInsertOutcome {
+    public func insertSubmission(_ submission: NewSubmission, job: JobRequest) async throws
+        -> SubmissionInsertOutcome
+    {
         let content = try AssayJSON.encoder().encode(submission.content)
         let outcome = try await pool.transaction { connection -> SubmissionInsertOutcome in
             if let key = submission.idempotencyKey,
@@ -101,7 +104,9 @@ public final class SQLiteStore: AssayStore {
             }
             let assessmentExists = try await connection.run(
                 "SELECT 1 FROM assessments WHERE id = \(submission.assessmentID)")
-            guard !assessmentExists.isEmpty else { throw StoreError.assessmentNotFound(submission.assessmentID) }
+            guard !assessmentExists.isEmpty else {
+                throw StoreError.assessmentNotFound(submission.assessmentID)
+            }
             try await connection.run(
                 """
                 INSERT INTO submissions (id, assessment_id, content, idempotency_key, request_fingerprint, created_at)
@@ -129,14 +134,16 @@ public final class SQLiteStore: AssayStore {
             """
         let rows = try await pool.read(
             "\(filtered) ORDER BY created_at DESC, id LIMIT \(query.limit) OFFSET \(query.offset)")
-        let total = try await pool.read("SELECT count(*) AS total FROM (\(filtered))").first?.int("total") ?? 0
+        let total =
+            try await pool.read("SELECT count(*) AS total FROM (\(filtered))").first?.int("total") ?? 0
         return Page(items: try rows.map(Self.submission(from:)), total: total)
     }
 
     private static func submission(
         id: String, on run: (SQLiteQuery) async throws -> [SQLiteRow]
     ) async throws -> SubmissionRecord? {
-        let rows = try await run("SELECT * FROM (\(submissionsWithStatus(assessmentID: nil))) WHERE id = \(id)")
+        let rows = try await run(
+            "SELECT * FROM (\(submissionsWithStatus(assessmentID: nil))) WHERE id = \(id)")
         return try rows.first.map(submission(from:))
     }
 
@@ -183,8 +190,11 @@ public final class SQLiteStore: AssayStore {
     }
 
     public func evaluation(submissionID: String) async throws -> Evaluation? {
-        let rows = try await pool.read("SELECT document FROM evaluations WHERE submission_id = \(submissionID)")
-        return try rows.first.map { try AssayJSON.decoder().decode(Evaluation.self, from: $0.data("document")) }
+        let rows = try await pool.read(
+            "SELECT document FROM evaluations WHERE submission_id = \(submissionID)")
+        return try rows.first.map {
+            try AssayJSON.decoder().decode(Evaluation.self, from: $0.data("document"))
+        }
     }
 
     public func insertReport(_ report: Report) async throws {

@@ -10,7 +10,8 @@ public struct SubmissionRecord: Sendable, Equatable {
     public var createdAt: Date
 
     public init(
-        id: String, assessmentID: String, content: SubmissionContent, status: SubmissionStatus, createdAt: Date
+        id: String, assessmentID: String, content: SubmissionContent, status: SubmissionStatus,
+        createdAt: Date
     ) {
         self.id = id
         self.assessmentID = assessmentID
@@ -65,7 +66,9 @@ public struct SubmissionQuery: Sendable, Equatable {
     public var limit: Int
     public var offset: Int
 
-    public init(assessmentID: String? = nil, status: SubmissionStatus? = nil, limit: Int = 50, offset: Int = 0) {
+    public init(
+        assessmentID: String? = nil, status: SubmissionStatus? = nil, limit: Int = 50, offset: Int = 0
+    ) {
         self.assessmentID = assessmentID
         self.status = status
         self.limit = limit

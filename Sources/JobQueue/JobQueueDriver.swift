@@ -14,7 +14,8 @@ public protocol JobQueueDriver: Sendable {
 
     /// Claims up to `limit` due jobs of `queue` for `owner`, oldest run-at first, including jobs
     /// whose lease expired; each claimed job starts its next attempt.
-    func claimNextJobs(queue: String, limit: Int, owner: String, leaseDuration: Duration) async throws -> [Job]
+    func claimNextJobs(queue: String, limit: Int, owner: String, leaseDuration: Duration) async throws
+        -> [Job]
 
     /// Extends a running job's lease; `false` when the lease was lost.
     func renewLease(_ lease: JobLease, for duration: Duration) async throws -> Bool

@@ -73,7 +73,8 @@ public final class JobWorker: Service {
                 let jobs: [Job]
                 do {
                     jobs = try await driver.claimNextJobs(
-                        queue: queue, limit: free, owner: options.workerID, leaseDuration: options.leaseDuration)
+                        queue: queue, limit: free, owner: options.workerID,
+                        leaseDuration: options.leaseDuration)
                 } catch {
                     logger.warning(
                         "claim failed", metadata: ["queue": .string(queue), "error": .string("\(error)")])
@@ -135,7 +136,8 @@ public final class JobWorker: Service {
     }
 
     /// Runs the handler with its timeout and a heartbeat that renews the lease.
-    private func runAttempt(_ job: Job, lease: JobLease, handler: any JobHandler, logger: Logger) async throws {
+    private func runAttempt(_ job: Job, lease: JobLease, handler: any JobHandler, logger: Logger) async throws
+    {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await handler.handle(job, logger: logger) }
             group.addTask {
@@ -186,7 +188,8 @@ public final class JobWorker: Service {
             case JobHandlerError.permanent:
                 retryAt = nil
             case JobHandlerError.retryAfter(let minimum, _):
-                retryAt = now() + options.retryPolicy.delay(afterAttempt: job.attempt, atLeast: minimum).seconds
+                retryAt =
+                    now() + options.retryPolicy.delay(afterAttempt: job.attempt, atLeast: minimum).seconds
             default:
                 retryAt = now() + options.retryPolicy.delay(afterAttempt: job.attempt).seconds
             }

@@ -19,7 +19,8 @@ public actor MemoryJobDriver: JobQueueDriver {
     }
 
     public func enqueue(_ request: JobRequest) async throws -> EnqueueResult {
-        if let key = request.dedupeKey, let existingID = dedupeIndex[DedupeKey(queue: request.queue, key: key)],
+        if let key = request.dedupeKey,
+            let existingID = dedupeIndex[DedupeKey(queue: request.queue, key: key)],
             let existing = jobs[existingID]
         {
             return EnqueueResult(job: existing, inserted: false)
@@ -31,7 +32,9 @@ public actor MemoryJobDriver: JobQueueDriver {
         return EnqueueResult(job: job, inserted: true)
     }
 
-    public func claimNextJobs(queue: String, limit: Int, owner: String, leaseDuration: Duration) async throws -> [Job] {
+    public func claimNextJobs(queue: String, limit: Int, owner: String, leaseDuration: Duration) async throws
+        -> [Job]
+    {
         let now = now()
         let due = jobs.values
             .filter { $0.queue == queue && isClaimable($0, at: now) }

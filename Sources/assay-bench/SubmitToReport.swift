@@ -48,7 +48,8 @@ struct SubmitToReport: AsyncParsableCommand {
     }
 
     private func submit(_ payload: Data, base: URL, session: URLSession) async throws -> String {
-        var request = URLRequest(url: base.appendingPathComponent("api/candidate/assessment/\(assessment)/submit"))
+        var request = URLRequest(
+            url: base.appendingPathComponent("api/candidate/assessment/\(assessment)/submit"))
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.httpBody = payload

@@ -11,7 +11,8 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try shared.configuration()
-        let store = try await AssayApplication.openStore(configuration: configuration, logger: Logger(label: "assay"))
+        let store = try await AssayApplication.openStore(
+            configuration: configuration, logger: Logger(label: "assay"))
         try await store.close()
         print("database is up to date")
     }

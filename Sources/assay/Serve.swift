@@ -5,7 +5,8 @@ import Logging
 
 /// `assay serve`: the HTTP API, with workers inside unless `--workers 0`.
 struct Serve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Serve the HTTP API (and, by default, run the workers).")
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the HTTP API (and, by default, run the workers).")
 
     @OptionGroup var shared: SharedOptions
 
@@ -15,7 +16,10 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Overrides PORT.")
     var port: Int?
 
-    @Option(help: "Jobs run at once per queue by workers in this process; 0 runs none (overrides WORKER_CONCURRENCY).")
+    @Option(
+        help:
+            "Jobs run at once per queue by workers in this process; 0 runs none (overrides WORKER_CONCURRENCY)."
+    )
     var workers: Int?
 
     func run() async throws {

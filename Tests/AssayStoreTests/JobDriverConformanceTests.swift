@@ -8,19 +8,25 @@ import Testing
 struct JobDriverConformanceTests {
     static let queue = "scoring-jobs"
 
-    func request(_ key: String? = nil, queue: String = queue, runAt: Date? = nil, maxAttempts: Int = 4) -> JobRequest {
+    func request(_ key: String? = nil, queue: String = queue, runAt: Date? = nil, maxAttempts: Int = 4)
+        -> JobRequest
+    {
         JobRequest(
-            queue: queue, kind: "score", payload: Data(#"{"n":1}"#.utf8), dedupeKey: key, maxAttempts: maxAttempts,
+            queue: queue, kind: "score", payload: Data(#"{"n":1}"#.utf8), dedupeKey: key,
+            maxAttempts: maxAttempts,
             runAt: runAt)
     }
 
-    func claimOne(_ driver: any JobQueueDriver, owner: String = "w1", lease: Duration = .seconds(30)) async throws
+    func claimOne(_ driver: any JobQueueDriver, owner: String = "w1", lease: Duration = .seconds(30))
+        async throws
         -> Job?
     {
         try await driver.claimNextJobs(queue: Self.queue, limit: 1, owner: owner, leaseDuration: lease).first
     }
 
-    @Test("a claimed job is running under a lease and its attempt has started", arguments: JobDriverBackend.allCases)
+    @Test(
+        "a claimed job is running under a lease and its attempt has started",
+        arguments: JobDriverBackend.allCases)
     func claimStartsAnAttempt(backend: JobDriverBackend) async throws {
         let clock = TestClock()
         try await backend.withDriver(clock: clock) { driver in
@@ -40,7 +46,9 @@ struct JobDriverConformanceTests {
         }
     }
 
-    @Test("a second enqueue with the same dedupe key returns the first job", arguments: JobDriverBackend.allCases)
+    @Test(
+        "a second enqueue with the same dedupe key returns the first job",
+        arguments: JobDriverBackend.allCases)
     func dedupe(backend: JobDriverBackend) async throws {
         try await backend.withDriver(clock: TestClock()) { driver in
             let first = try await driver.enqueue(request("submission-1"))
@@ -93,14 +101,17 @@ struct JobDriverConformanceTests {
         }
     }
 
-    @Test("a failed attempt waits for its retry time and is kept in the history", arguments: JobDriverBackend.allCases)
+    @Test(
+        "a failed attempt waits for its retry time and is kept in the history",
+        arguments: JobDriverBackend.allCases)
     func retryAfterFailure(backend: JobDriverBackend) async throws {
         let clock = TestClock()
         try await backend.withDriver(clock: clock) { driver in
             _ = try await driver.enqueue(request())
             let first = try #require(try await claimOne(driver))
             let failure = JobAttemptError(attempt: 1, failedAt: clock.now(), message: "scorer timed out")
-            let state = try await driver.fail(try #require(first.lease), error: failure, retryAt: clock.now() + 8)
+            let state = try await driver.fail(
+                try #require(first.lease), error: failure, retryAt: clock.now() + 8)
             #expect(state == .scheduled)
             #expect(try await claimOne(driver) == nil)
             clock.advance(seconds: 7.9)
@@ -113,7 +124,8 @@ struct JobDriverConformanceTests {
         }
     }
 
-    @Test("after the last attempt the job is dead with its whole history", arguments: JobDriverBackend.allCases)
+    @Test(
+        "after the last attempt the job is dead with its whole history", arguments: JobDriverBackend.allCases)
     func deadAfterLastAttempt(backend: JobDriverBackend) async throws {
         let clock = TestClock()
         try await backend.withDriver(clock: clock) { driver in
@@ -122,8 +134,10 @@ struct JobDriverConformanceTests {
             for attempt in 1...3 {
                 let job = try #require(try await claimOne(driver))
                 #expect(job.attempt == attempt)
-                let failure = JobAttemptError(attempt: attempt, failedAt: clock.now(), message: "failure \(attempt)")
-                states.append(try await driver.fail(try #require(job.lease), error: failure, retryAt: clock.now() + 1))
+                let failure = JobAttemptError(
+                    attempt: attempt, failedAt: clock.now(), message: "failure \(attempt)")
+                states.append(
+                    try await driver.fail(try #require(job.lease), error: failure, retryAt: clock.now() + 1))
                 clock.advance(seconds: 1)
             }
             #expect(states == [.scheduled, .scheduled, .dead])
@@ -141,12 +155,15 @@ struct JobDriverConformanceTests {
         try await backend.withDriver(clock: clock) { driver in
             _ = try await driver.enqueue(request())
             let job = try #require(try await claimOne(driver))
-            let failure = JobAttemptError(attempt: 1, failedAt: clock.now(), message: "payload does not decode")
+            let failure = JobAttemptError(
+                attempt: 1, failedAt: clock.now(), message: "payload does not decode")
             #expect(try await driver.fail(try #require(job.lease), error: failure, retryAt: nil) == .dead)
         }
     }
 
-    @Test("an expired lease is handed out again and the old holder is fenced off", arguments: JobDriverBackend.allCases)
+    @Test(
+        "an expired lease is handed out again and the old holder is fenced off",
+        arguments: JobDriverBackend.allCases)
     func leaseExpiry(backend: JobDriverBackend) async throws {
         let clock = TestClock()
         try await backend.withDriver(clock: clock) { driver in
@@ -199,7 +216,8 @@ struct JobDriverConformanceTests {
         }
     }
 
-    @Test("a released job is claimable again without spending an attempt", arguments: JobDriverBackend.allCases)
+    @Test(
+        "a released job is claimable again without spending an attempt", arguments: JobDriverBackend.allCases)
     func release(backend: JobDriverBackend) async throws {
         try await backend.withDriver(clock: TestClock()) { driver in
             _ = try await driver.enqueue(request())
@@ -249,7 +267,8 @@ struct JobDriverConformanceTests {
             let failure = JobAttemptError(attempt: 1, failedAt: clock.now(), message: "x")
             _ = try await driver.fail(try #require(jobs[1].lease), error: failure, retryAt: nil)
             clock.advance(seconds: 10)
-            let stats = try #require(try await driver.statistics(queues: [Self.queue, "report-jobs"])[Self.queue])
+            let stats = try #require(
+                try await driver.statistics(queues: [Self.queue, "report-jobs"])[Self.queue])
             #expect(stats.available == 2)
             #expect(stats.scheduled == 1)
             #expect(stats.running == 1)

@@ -40,13 +40,17 @@ struct SQLiteStoreTests {
         }
     }
 
-    @Test("the same idempotency key and fingerprint return the first submission; another fingerprint is refused")
+    @Test(
+        "the same idempotency key and fingerprint return the first submission; another fingerprint is refused"
+    )
     func idempotency() async throws {
         try await StoreFixture.with { fixture in
             let first = fixture.newSubmission(key: "key-1", fingerprint: "f1")
-            let created = try await fixture.store.insertSubmission(first, job: fixture.scoringJob(for: first.id))
+            let created = try await fixture.store.insertSubmission(
+                first, job: fixture.scoringJob(for: first.id))
             let replay = fixture.newSubmission(key: "key-1", fingerprint: "f1")
-            let replayed = try await fixture.store.insertSubmission(replay, job: fixture.scoringJob(for: replay.id))
+            let replayed = try await fixture.store.insertSubmission(
+                replay, job: fixture.scoringJob(for: replay.id))
             #expect(replayed == .replayed(created.record))
             let other = fixture.newSubmission(key: "key-1", fingerprint: "f2")
             await #expect(throws: StoreError.idempotencyKeyReused("key-1")) {
@@ -73,13 +77,15 @@ struct SQLiteStoreTests {
                 submissionID: new.id, assessmentID: fixture.assessment.id, scorer: "rubric",
                 questions: [QuestionScore(questionID: "q1", points: 1, maxPoints: 1, feedback: "Correct.")],
                 evaluatedAt: fixture.clock.now())
-            let reportJob = JobRequest(queue: "report-jobs", kind: "build-report", payload: Data(), dedupeKey: new.id)
+            let reportJob = JobRequest(
+                queue: "report-jobs", kind: "build-report", payload: Data(), dedupeKey: new.id)
             try await store.insertEvaluation(evaluation, job: reportJob)
             try await store.jobs.complete(try #require(job.lease))
             #expect(try await store.submission(id: new.id)?.status == .reporting)
             #expect(try await store.evaluation(submissionID: new.id) == evaluation)
             let report = ReportBuilder.build(
-                submissionID: new.id, assessment: fixture.assessment, content: new.content, evaluation: evaluation,
+                submissionID: new.id, assessment: fixture.assessment, content: new.content,
+                evaluation: evaluation,
                 generatedAt: fixture.clock.now())
             try await store.insertReport(report)
             #expect(try await store.submission(id: new.id)?.status == .completed)
@@ -116,7 +122,8 @@ struct SQLiteStoreTests {
                     questions: [QuestionScore(questionID: "q1", points: points, maxPoints: 1, feedback: "")],
                     evaluatedAt: fixture.clock.now())
             }
-            let reportJob = JobRequest(queue: "report-jobs", kind: "build-report", payload: Data(), dedupeKey: new.id)
+            let reportJob = JobRequest(
+                queue: "report-jobs", kind: "build-report", payload: Data(), dedupeKey: new.id)
             try await store.insertEvaluation(evaluation(points: 1), job: reportJob)
             try await store.insertEvaluation(evaluation(points: 0), job: reportJob)
             #expect(try await store.evaluation(submissionID: new.id)?.totalPoints == 1)
@@ -168,7 +175,8 @@ struct SQLiteStoreTests {
                 for _ in 0..<200 {
                     group.addTask {
                         let new = fixture.newSubmission()
-                        _ = try await fixture.store.insertSubmission(new, job: fixture.scoringJob(for: new.id))
+                        _ = try await fixture.store.insertSubmission(
+                            new, job: fixture.scoringJob(for: new.id))
                     }
                 }
                 try await group.waitForAll()

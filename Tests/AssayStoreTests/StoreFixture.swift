@@ -17,7 +17,8 @@ struct StoreFixture {
         let clock = TestClock()
         var logger = Logger(label: "test")
         logger.logLevel = .warning
-        let store = try await SQLiteStore.open(path: directory.path("assay.sqlite"), logger: logger, now: { clock.now() })
+        let store = try await SQLiteStore.open(
+            path: directory.path("assay.sqlite"), logger: logger, now: { clock.now() })
         let examples = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appending(path: "Examples/swift-basics.json")
         let assessment = try AssayJSON.decoder().decode(Assessment.self, from: Data(contentsOf: examples))
@@ -32,7 +33,9 @@ struct StoreFixture {
         try await store.close()
     }
 
-    func newSubmission(id: String = UUID().uuidString, key: String? = nil, fingerprint: String? = nil) -> NewSubmission {
+    func newSubmission(id: String = UUID().uuidString, key: String? = nil, fingerprint: String? = nil)
+        -> NewSubmission
+    {
         NewSubmission(
             id: id, assessmentID: assessment.id,
             content: SubmissionContent(
@@ -42,6 +45,8 @@ struct StoreFixture {
     }
 
     func scoringJob(for submissionID: String) -> JobRequest {
-        JobRequest(queue: "scoring-jobs", kind: "score-submission", payload: Data("{}".utf8), dedupeKey: submissionID)
+        JobRequest(
+            queue: "scoring-jobs", kind: "score-submission", payload: Data("{}".utf8), dedupeKey: submissionID
+        )
     }
 }

@@ -15,7 +15,9 @@ final class AssayProcess: Sendable {
     /// The `assay` binary next to the test bundle (both are products of the same build).
     static var executableURL: URL {
         let buildDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [buildDirectory, Bundle.main.bundleURL.deletingLastPathComponent(), Bundle.main.bundleURL]
+        let candidates = [
+            buildDirectory, Bundle.main.bundleURL.deletingLastPathComponent(), Bundle.main.bundleURL,
+        ]
         return candidates.map { $0.appendingPathComponent("assay") }
             .first { FileManager.default.isExecutableFile(atPath: $0.path) }
             ?? buildDirectory.appendingPathComponent("assay")
@@ -51,7 +53,8 @@ final class AssayProcess: Sendable {
     func listeningPort(timeout: Duration = .seconds(60)) async throws -> Int {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if let match = printed.firstMatch(of: /listening on 127\.0\.0\.1:(\d+)/), let port = Int(match.1) {
+            if let match = printed.firstMatch(of: /listening on 127\.0\.0\.1:(\d+)/), let port = Int(match.1)
+            {
                 return port
             }
             guard process.isRunning else { break }

@@ -22,7 +22,8 @@ struct ServeEndToEndTests {
         }
 
         init() throws {
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent("assay-e2e-\(UUID().uuidString)")
+            directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "assay-e2e-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         }
 
@@ -34,7 +35,8 @@ struct ServeEndToEndTests {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
         let server = try AssayProcess(
-            arguments: ["serve"], environment: sandbox.environment.merging(["ADMIN_API_TOKEN": Self.token]) { $1 },
+            arguments: ["serve"],
+            environment: sandbox.environment.merging(["ADMIN_API_TOKEN": Self.token]) { $1 },
             workingDirectory: sandbox.directory)
         let port = try await server.listeningPort()
         let baseURL = try #require(URL(string: "http://127.0.0.1:\(port)"))
@@ -44,9 +46,11 @@ struct ServeEndToEndTests {
         #expect(try await candidate.send("GET", "/ready").status == 200)
         let assessment = try await candidate.send("GET", "/api/candidate/assessment/swift-basics")
         #expect(assessment.status == 200)
-        let submissionFile = AssayProcess.repositoryRoot.appendingPathComponent("Examples/swift-basics-submission.json")
+        let submissionFile = AssayProcess.repositoryRoot.appendingPathComponent(
+            "Examples/swift-basics-submission.json")
         let submission = try JSONSerialization.jsonObject(with: Data(contentsOf: submissionFile))
-        let submitted = try await candidate.send("POST", "/api/candidate/assessment/swift-basics/submit", json: submission)
+        let submitted = try await candidate.send(
+            "POST", "/api/candidate/assessment/swift-basics/submit", json: submission)
         #expect(submitted.status == 200)
         let answer = try submitted.json()
         #expect(answer["success"] as? Bool == true)
@@ -56,7 +60,8 @@ struct ServeEndToEndTests {
         var status = ""
         let deadline = ContinuousClock.now + .seconds(30)
         while status != "completed" && ContinuousClock.now < deadline {
-            status = try await candidate.send("GET", "/api/candidate/submissions/\(submissionID)").json()["status"]
+            status =
+                try await candidate.send("GET", "/api/candidate/submissions/\(submissionID)").json()["status"]
                 as? String ?? ""
             try await Task.sleep(for: .milliseconds(20))
         }
@@ -80,17 +85,23 @@ struct ServeEndToEndTests {
     func adminTokenAtFirstStart() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
-        let first = try AssayProcess(arguments: ["serve"], environment: sandbox.environment, workingDirectory: sandbox.directory)
+        let first = try AssayProcess(
+            arguments: ["serve"], environment: sandbox.environment, workingDirectory: sandbox.directory)
         _ = try await first.listeningPort()
         #expect(try await first.stop() == 0)
-        let match = try #require(first.printed.firstMatch(of: /Admin API token \(kept in (.+); shown only this once\): ([0-9a-f]{64})/))
+        let match = try #require(
+            first.printed.firstMatch(
+                of: /Admin API token \(kept in (.+); shown only this once\): ([0-9a-f]{64})/))
         let path = String(match.1)
         let token = String(match.2)
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
-        #expect(try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) == token)
+        #expect(
+            try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+                == token)
 
-        let second = try AssayProcess(arguments: ["serve"], environment: sandbox.environment, workingDirectory: sandbox.directory)
+        let second = try AssayProcess(
+            arguments: ["serve"], environment: sandbox.environment, workingDirectory: sandbox.directory)
         let port = try await second.listeningPort()
         let admin = HTTPClient(baseURL: try #require(URL(string: "http://127.0.0.1:\(port)")), token: token)
         #expect(try await admin.send("GET", "/api/admin/queue/status").status == 200)
@@ -98,12 +109,14 @@ struct ServeEndToEndTests {
         #expect(!second.printed.contains(token))
     }
 
-    @Test("a bad setting stops the start with one line naming the variable", arguments: [
-        ("PORT", "eighty", "PORT:"),
-        ("DATABASE_URL", "mysql://localhost/db", "DATABASE_URL:"),
-        ("JOB_MAX_RETRIES", "-1", "JOB_MAX_RETRIES:"),
-        ("USE_SERVICE_BUS", "maybe", "USE_SERVICE_BUS:"),
-    ])
+    @Test(
+        "a bad setting stops the start with one line naming the variable",
+        arguments: [
+            ("PORT", "eighty", "PORT:"),
+            ("DATABASE_URL", "mysql://localhost/db", "DATABASE_URL:"),
+            ("JOB_MAX_RETRIES", "-1", "JOB_MAX_RETRIES:"),
+            ("USE_SERVICE_BUS", "maybe", "USE_SERVICE_BUS:"),
+        ])
     func badConfiguration(variable: String, value: String, expected: String) async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
@@ -120,9 +133,12 @@ struct ServeEndToEndTests {
     func migrate() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
-        let migrate = try AssayProcess(arguments: ["migrate"], environment: sandbox.environment, workingDirectory: sandbox.directory)
+        let migrate = try AssayProcess(
+            arguments: ["migrate"], environment: sandbox.environment, workingDirectory: sandbox.directory)
         #expect(try await migrate.exitStatus() == 0)
         #expect(migrate.printed.contains("database is up to date"))
-        #expect(FileManager.default.fileExists(atPath: sandbox.directory.appendingPathComponent("data/assay.sqlite").path))
+        #expect(
+            FileManager.default.fileExists(
+                atPath: sandbox.directory.appendingPathComponent("data/assay.sqlite").path))
     }
 }

@@ -7,7 +7,12 @@ import Testing
 struct JobWorkerTests {
     final class Counter: Sendable {
         private let value = Mutex(0)
-        func increment() -> Int { value.withLock { $0 += 1; return $0 } }
+        func increment() -> Int {
+            value.withLock {
+                $0 += 1
+                return $0
+            }
+        }
         var count: Int { value.withLock { $0 } }
     }
 
@@ -20,7 +25,8 @@ struct JobWorkerTests {
         try await withWorker(driver: driver, handlers: [handler], options: fastOptions(queues: ["a", "b"])) {
             for index in 0..<20 {
                 let queue = index.isMultiple(of: 2) ? "a" : "b"
-                ids.append(try await driver.enqueue(JobRequest(queue: queue, kind: "work", payload: Data())).job.id)
+                ids.append(
+                    try await driver.enqueue(JobRequest(queue: queue, kind: "work", payload: Data())).job.id)
             }
             try await eventually { ran.count == 20 }
             try await eventually {
@@ -39,7 +45,8 @@ struct JobWorkerTests {
             if attempts.increment() < 3 { throw FlakyError() }
         }
         try await withWorker(driver: driver, handlers: [handler], options: fastOptions()) {
-            let id = try await driver.enqueue(JobRequest(queue: "jobs", kind: "flaky", payload: Data())).job.id
+            let id = try await driver.enqueue(JobRequest(queue: "jobs", kind: "flaky", payload: Data())).job
+                .id
             try await eventually { try await driver.job(id: id)?.state == .completed }
             let job = try #require(try await driver.job(id: id))
             #expect(job.attempt == 3)
@@ -63,14 +70,22 @@ struct JobWorkerTests {
     @Test("a permanent failure and an unknown kind go dead at once")
     func permanent() async throws {
         let driver = MemoryJobDriver()
-        let handler = ClosureHandler(kind: "poison") { _ in throw JobHandlerError.permanent("payload does not decode") }
+        let handler = ClosureHandler(kind: "poison") { _ in
+            throw JobHandlerError.permanent("payload does not decode")
+        }
         try await withWorker(driver: driver, handlers: [handler], options: fastOptions()) {
-            let poison = try await driver.enqueue(JobRequest(queue: "jobs", kind: "poison", payload: Data())).job.id
-            let unknown = try await driver.enqueue(JobRequest(queue: "jobs", kind: "mystery", payload: Data())).job.id
+            let poison = try await driver.enqueue(JobRequest(queue: "jobs", kind: "poison", payload: Data()))
+                .job.id
+            let unknown = try await driver.enqueue(
+                JobRequest(queue: "jobs", kind: "mystery", payload: Data())
+            ).job.id
             try await eventually { try await driver.job(id: poison)?.state == .dead }
             try await eventually { try await driver.job(id: unknown)?.state == .dead }
             #expect(try await driver.job(id: poison)?.errors.map(\.message) == ["payload does not decode"])
-            #expect(try await driver.job(id: unknown)?.errors.map(\.message) == ["no handler for job kind 'mystery'"])
+            #expect(
+                try await driver.job(id: unknown)?.errors.map(\.message) == [
+                    "no handler for job kind 'mystery'"
+                ])
             #expect(try await driver.job(id: unknown)?.attempt == 1)
         }
     }
@@ -83,7 +98,8 @@ struct JobWorkerTests {
         }
         try await withWorker(driver: driver, handlers: [handler], options: fastOptions()) {
             let before = Date()
-            let id = try await driver.enqueue(JobRequest(queue: "jobs", kind: "limited", payload: Data())).job.id
+            let id = try await driver.enqueue(JobRequest(queue: "jobs", kind: "limited", payload: Data())).job
+                .id
             try await eventually { try await driver.job(id: id)?.state == .scheduled }
             let job = try #require(try await driver.job(id: id))
             #expect(job.runAt >= before + 3600)
@@ -137,7 +153,9 @@ struct JobWorkerTests {
             try await Task.sleep(for: .milliseconds(300))
         }
         var id = ""
-        try await withWorker(driver: driver, handlers: [handler], options: fastOptions(gracePeriod: .seconds(10))) {
+        try await withWorker(
+            driver: driver, handlers: [handler], options: fastOptions(gracePeriod: .seconds(10))
+        ) {
             id = try await driver.enqueue(JobRequest(queue: "jobs", kind: "short", payload: Data())).job.id
             try await eventually { started.count == 1 }
         }

@@ -33,7 +33,8 @@ public struct AssayConfiguration: Sendable {
     /// Reads the configuration from `environment` (with `.env` values merged in by the caller).
     public init(environment: [String: String]) throws(ConfigurationError) {
         let reader = EnvironmentReader(environment)
-        database = try DatabaseLocation(url: reader.string("DATABASE_URL", default: "sqlite://./data/assay.sqlite"))
+        database = try DatabaseLocation(
+            url: reader.string("DATABASE_URL", default: "sqlite://./data/assay.sqlite"))
         let useServiceBus = try reader.bool("USE_SERVICE_BUS", default: false)
         queueBackend = try reader.choice(
             "QUEUE_BACKEND", default: useServiceBus ? QueueBackend.serviceBus : .database)
@@ -48,7 +49,8 @@ public struct AssayConfiguration: Sendable {
         let maximum = try reader.seconds("JOB_RETRY_MAX_SECONDS", default: 300, in: 0.001...604_800)
         guard maximum >= base else {
             throw ConfigurationError(
-                variable: "JOB_RETRY_MAX_SECONDS", message: "must be at least JOB_RETRY_BASE_SECONDS (\(base))")
+                variable: "JOB_RETRY_MAX_SECONDS",
+                message: "must be at least JOB_RETRY_BASE_SECONDS (\(base))")
         }
         retryPolicy = RetryPolicy(maxRetries: maxRetries, base: .seconds(base), maximum: .seconds(maximum))
         leaseDuration = .seconds(try reader.seconds("JOB_LEASE_SECONDS", default: 30, in: 1...3600))
@@ -76,7 +78,7 @@ public struct AssayConfiguration: Sendable {
     ) throws(ConfigurationError) -> AssayConfiguration {
         var merged = try DotEnvFile.read(path: dotEnvPath)
         merged.merge(environment) { _, real in real }
-        for case let (name, value?) in overrides { merged[name] = value }
+        for case (let name, let value?) in overrides { merged[name] = value }
         return try AssayConfiguration(environment: merged)
     }
 
@@ -84,7 +86,8 @@ public struct AssayConfiguration: Sendable {
     private func checkBuilt() throws(ConfigurationError) {
         if case .postgres = database {
             throw ConfigurationError(
-                variable: "DATABASE_URL", message: "PostgreSQL is not in this build yet (issue 4); use sqlite://PATH")
+                variable: "DATABASE_URL",
+                message: "PostgreSQL is not in this build yet (issue 4); use sqlite://PATH")
         }
         if queueBackend != .database {
             throw ConfigurationError(
@@ -92,7 +95,8 @@ public struct AssayConfiguration: Sendable {
                 message: "the \(queueBackend.rawValue) queue is not in this build yet; use database")
         }
         if scorer != ScorerChoice.rubric.rawValue {
-            throw ConfigurationError(variable: "SCORER", message: "the LLM scorer is not in this build yet; use rubric")
+            throw ConfigurationError(
+                variable: "SCORER", message: "the LLM scorer is not in this build yet; use rubric")
         }
     }
 }

@@ -11,7 +11,8 @@ public enum DatabaseLocation: Sendable, Equatable {
             let path = String(url.dropFirst("sqlite://".count))
             guard !path.isEmpty, !path.hasSuffix("/") else {
                 throw ConfigurationError(
-                    variable: "DATABASE_URL", message: "'\(url)' names no file; try sqlite://./data/assay.sqlite")
+                    variable: "DATABASE_URL",
+                    message: "'\(url)' names no file; try sqlite://./data/assay.sqlite")
             }
             self = .sqlite(path: path)
         } else if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {

@@ -9,7 +9,9 @@ struct EnvironmentReader {
     }
 
     private func value(_ name: String) -> String? {
-        guard let value = environment[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        guard let value = environment[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else {
+            return nil
+        }
         return value
     }
 
@@ -30,13 +32,15 @@ struct EnvironmentReader {
         }
     }
 
-    func integer(_ name: String, default defaultValue: Int, in range: ClosedRange<Int>) throws(ConfigurationError)
+    func integer(_ name: String, default defaultValue: Int, in range: ClosedRange<Int>)
+        throws(ConfigurationError)
         -> Int
     {
         guard let text = value(name) else { return defaultValue }
         guard let number = Int(text), range.contains(number) else {
             throw ConfigurationError(
-                variable: name, message: "'\(text)' is not a whole number from \(range.lowerBound) to \(range.upperBound)")
+                variable: name,
+                message: "'\(text)' is not a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         return number
     }
@@ -48,7 +52,8 @@ struct EnvironmentReader {
         guard let number = Double(text), number.isFinite, range.contains(number) else {
             throw ConfigurationError(
                 variable: name,
-                message: "'\(text)' is not a number of seconds from \(range.lowerBound) to \(range.upperBound)")
+                message:
+                    "'\(text)' is not a number of seconds from \(range.lowerBound) to \(range.upperBound)")
         }
         return number
     }

@@ -36,7 +36,9 @@ public struct APIError: HTTPResponseError, Sendable {
 }
 
 extension APIError {
-    static func notFound(_ message: String) -> APIError { APIError(.notFound, code: "not_found", message: message) }
+    static func notFound(_ message: String) -> APIError {
+        APIError(.notFound, code: "not_found", message: message)
+    }
 
     static func badRequest(_ message: String, code: String = "bad_request") -> APIError {
         APIError(.badRequest, code: code, message: message)

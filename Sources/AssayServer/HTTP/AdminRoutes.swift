@@ -9,7 +9,8 @@ import Logging
 extension AssayRouter {
     /// The admin's routes, behind the bearer token: assessments, submissions, reports, queue status.
     static func addAdminRoutes(to router: Router<AppRequestContext>, dependencies: AssayDependencies) {
-        let admin = router.group("api/admin").add(middleware: AdminAuthMiddleware(token: dependencies.adminToken))
+        let admin = router.group("api/admin").add(
+            middleware: AdminAuthMiddleware(token: dependencies.adminToken))
         let store = dependencies.store
 
         admin.post("assessments") { request, context in
@@ -48,7 +49,9 @@ extension AssayRouter {
                 limit: limit, offset: offset)
             let page = try await store.listSubmissions(query)
             return try Response.json(
-                PageResponse(items: page.items.map { SubmissionResponse($0) }, total: page.total, limit: limit, offset: offset))
+                PageResponse(
+                    items: page.items.map { SubmissionResponse($0) }, total: page.total, limit: limit,
+                    offset: offset))
         }
         admin.get("submissions/:submission_id") { _, context in
             try Response.json(SubmissionResponse(try await findSubmission(context: context, store: store)))
@@ -58,7 +61,9 @@ extension AssayRouter {
             guard let report = try await store.report(submissionID: submission.id) else {
                 throw APIError(
                     .notFound, code: "report_not_ready",
-                    message: "submission '\(submission.id)' has no report yet (status: \(submission.status.rawValue))")
+                    message:
+                        "submission '\(submission.id)' has no report yet (status: \(submission.status.rawValue))"
+                )
             }
             switch request.uri.queryParameters.get("format") ?? "json" {
             case "json":
@@ -77,7 +82,8 @@ extension AssayRouter {
             return try Response.json(
                 QueueStatusResponse(
                     serviceBusEnabled: dependencies.queueMode == "service_bus", mode: dependencies.queueMode,
-                    backend: dependencies.backendName, queues: statistics.mapValues(QueueStatusResponse.QueueCounts.init)))
+                    backend: dependencies.backendName,
+                    queues: statistics.mapValues(QueueStatusResponse.QueueCounts.init)))
         }
     }
 

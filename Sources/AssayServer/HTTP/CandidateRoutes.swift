@@ -4,8 +4,8 @@ import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Logging
 import JobQueue
+import Logging
 
 extension AssayRouter {
     /// The candidate's routes: read an assessment, submit it, follow the submission.
@@ -23,11 +23,14 @@ extension AssayRouter {
             guard let submission = try await dependencies.store.submission(id: id) else {
                 throw APIError.notFound("submission '\(id)' does not exist")
             }
-            return try Response.json(SubmissionStatusResponse(submissionID: submission.id, status: submission.status))
+            return try Response.json(
+                SubmissionStatusResponse(submissionID: submission.id, status: submission.status))
         }
     }
 
-    static func findAssessment(context: AppRequestContext, dependencies: AssayDependencies) async throws -> Assessment {
+    static func findAssessment(context: AppRequestContext, dependencies: AssayDependencies) async throws
+        -> Assessment
+    {
         let id = try context.parameters.require("test_id")
         guard let assessment = try await dependencies.store.assessment(id: id) else {
             throw APIError.notFound("assessment '\(id)' does not exist")
@@ -35,7 +38,9 @@ extension AssayRouter {
         return assessment
     }
 
-    private static func submit(_ request: Request, context: AppRequestContext, dependencies: AssayDependencies)
+    private static func submit(
+        _ request: Request, context: AppRequestContext, dependencies: AssayDependencies
+    )
         async throws -> Response
     {
         let body = try await request.jsonBody(context: context)
@@ -51,24 +56,30 @@ extension AssayRouter {
             dedupeKey: submissionID, maxAttempts: dependencies.retryPolicy.maxAttempts)
         let submission = NewSubmission(
             id: submissionID, assessmentID: assessment.id, content: content, idempotencyKey: idempotencyKey,
-            requestFingerprint: idempotencyKey.map { _ in fingerprint(assessmentID: assessment.id, body: body) },
+            requestFingerprint: idempotencyKey.map { _ in fingerprint(assessmentID: assessment.id, body: body)
+            },
             createdAt: dependencies.now())
         let outcome = try await dependencies.store.insertSubmission(submission, job: job)
         var logger = context.logger
         logger[metadataKey: "submission_id"] = .string(outcome.record.id)
         logger[metadataKey: "assessment_id"] = .string(assessment.id)
         switch outcome {
-        case .created: logger.info("submission accepted", metadata: ["queue": .string(dependencies.scoringQueue)])
+        case .created:
+            logger.info("submission accepted", metadata: ["queue": .string(dependencies.scoringQueue)])
         case .replayed: logger.info("submission replayed for its Idempotency-Key")
         }
-        return try Response.json(SubmitResponse(submissionID: outcome.record.id, queueMode: dependencies.queueMode))
+        return try Response.json(
+            SubmitResponse(submissionID: outcome.record.id, queueMode: dependencies.queueMode))
     }
 
     private static func idempotencyKey(of request: Request) throws -> String? {
-        guard let name = HTTPField.Name("Idempotency-Key"), let key = request.headers[name] else { return nil }
+        guard let name = HTTPField.Name("Idempotency-Key"), let key = request.headers[name] else {
+            return nil
+        }
         guard (1...255).contains(key.count), key.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
             throw APIError.badRequest(
-                "Idempotency-Key must be 1 to 255 printable ASCII characters", code: "invalid_idempotency_key")
+                "Idempotency-Key must be 1 to 255 printable ASCII characters", code: "invalid_idempotency_key"
+            )
         }
         return key
     }

@@ -33,7 +33,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return .unprocessable(Self.describe(error), code: "invalid_body")
         case let error as StoreError:
             switch error {
-            case .assessmentExists: return APIError(.conflict, code: "assessment_exists", message: error.description)
+            case .assessmentExists:
+                return APIError(.conflict, code: "assessment_exists", message: error.description)
             case .assessmentNotFound: return .notFound(error.description)
             case .idempotencyKeyReused:
                 return APIError(.conflict, code: "idempotency_key_reused", message: error.description)
@@ -41,7 +42,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 return APIError(.serviceUnavailable, code: "database_unavailable", message: error.description)
             }
         case is NIOTooManyBytesError:
-            return APIError(.contentTooLarge, code: "body_too_large", message: "the request body is over 1 MiB")
+            return APIError(
+                .contentTooLarge, code: "body_too_large", message: "the request body is over 1 MiB")
         case let error as HTTPError:
             let code = error.status == .notFound ? "not_found" : "http_\(error.status.code)"
             let message =
@@ -49,7 +51,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return APIError(error.status, code: code, message: message, headers: error.headers)
         default:
             context.logger.error("unexpected error", metadata: ["error": .string(String(reflecting: error))])
-            return APIError(.internalServerError, code: "internal_error", message: "an unexpected error occurred")
+            return APIError(
+                .internalServerError, code: "internal_error", message: "an unexpected error occurred")
         }
     }
 

@@ -31,7 +31,8 @@ extension Request {
     }
 
     /// A paging query parameter: a whole number within `range`, or `defaultValue` when absent.
-    func pagingParameter(_ name: String, default defaultValue: Int, in range: ClosedRange<Int>) throws -> Int {
+    func pagingParameter(_ name: String, default defaultValue: Int, in range: ClosedRange<Int>) throws -> Int
+    {
         guard let text = uri.queryParameters.get(name) else { return defaultValue }
         guard let value = Int(text), range.contains(value) else {
             throw APIError.badRequest(

@@ -13,7 +13,9 @@ extension AssayRouter {
                 try await dependencies.store.ping()
             } catch {
                 context.logger.warning("database not ready", metadata: ["error": .string("\(error)")])
-                throw APIError(.serviceUnavailable, code: "database_unavailable", message: "the database does not answer")
+                throw APIError(
+                    .serviceUnavailable, code: "database_unavailable", message: "the database does not answer"
+                )
             }
             return try Response.json(HealthResponse(status: "ready"))
         }
