@@ -25,23 +25,44 @@ public final class SQLiteJobDriver: JobQueueDriver {
 
     /// Enqueues inside the caller's transaction; the caller notifies after it commits.
     func enqueue(_ request: JobRequest, on connection: SQLiteConnection) async throws -> EnqueueResult {
-        let job = request.makeJob(now: now())
+        try await enqueue([request], on: connection)[0]
+    }
+
+    /// Enqueues several jobs with one statement inside the caller's transaction, in order; a job
+    /// whose dedupe key is taken (in its queue) yields the job that holds it.
+    func enqueue(_ requests: [JobRequest], on connection: SQLiteConnection) async throws -> [EnqueueResult] {
+        guard !requests.isEmpty else { return [] }
+        let now = now()
+        let jobs = requests.map { $0.makeJob(now: now) }
+        let rows = jobs.map { job -> SQLiteQuery in
+            """
+            (\(job.id), \(job.queue), \(job.kind), \(json: job.payload), \(job.dedupeKey), \(job.state.rawValue), 0,
+             \(job.maxAttempts), \(job.runAt), '[]', \(job.createdAt), \(job.updatedAt))
+            """
+        }
         let inserted = try await connection.run(
             """
             INSERT INTO jobs (id, queue, kind, payload, dedupe_key, state, attempt, max_attempts, run_at,
                               errors, created_at, updated_at)
-            VALUES (\(job.id), \(job.queue), \(job.kind), \(json: job.payload), \(job.dedupeKey),
-                    \(job.state.rawValue), 0, \(job.maxAttempts), \(job.runAt), '[]', \(job.createdAt), \(job.updatedAt))
+            VALUES \(SQLiteQuery.joined(rows))
             ON CONFLICT (dedupe_key, queue) WHERE dedupe_key IS NOT NULL DO NOTHING
             RETURNING id
             """)
-        if !inserted.isEmpty { return EnqueueResult(job: job, inserted: true) }
-        let existing = try await connection.run(
-            "SELECT * FROM jobs WHERE dedupe_key = \(request.dedupeKey) AND queue = \(request.queue)")
-        guard let row = existing.first else {
-            throw JobQueueError.dedupeConflict(queue: job.queue, dedupeKey: request.dedupeKey ?? "")
+        let insertedIDs = Set(inserted.compactMap { $0.string("id") })
+        var results: [EnqueueResult] = []
+        for job in jobs {
+            if insertedIDs.contains(job.id) {
+                results.append(EnqueueResult(job: job, inserted: true))
+                continue
+            }
+            let existing = try await connection.run(
+                "SELECT * FROM jobs WHERE dedupe_key = \(job.dedupeKey) AND queue = \(job.queue)")
+            guard let row = existing.first else {
+                throw JobQueueError.dedupeConflict(queue: job.queue, dedupeKey: job.dedupeKey ?? "")
+            }
+            results.append(EnqueueResult(job: try Self.job(from: row), inserted: false))
         }
-        return EnqueueResult(job: try Self.job(from: row), inserted: false)
+        return results
     }
 
     public func claimNextJobs(queue: String, limit: Int, owner: String, leaseDuration: Duration) async throws

@@ -20,6 +20,17 @@ public struct SQLiteQuery: ExpressibleByStringInterpolation, Sendable {
         binds = stringInterpolation.binds
     }
 
+    /// The queries one after another, `separator` between them, with all their binds.
+    public static func joined(_ queries: [SQLiteQuery], separator: String = ", ") -> SQLiteQuery {
+        var result: SQLiteQuery = ""
+        for (index, query) in queries.enumerated() {
+            if index > 0 { result.sql += separator }
+            result.sql += query.sql
+            result.binds += query.binds
+        }
+        return result
+    }
+
     public struct StringInterpolation: StringInterpolationProtocol {
         var sql = ""
         var binds: [SQLiteData] = []

@@ -3,6 +3,7 @@ import Foundation
 import JobQueue
 import Logging
 import SQLiteNIO
+import Synchronization
 
 /// The store on an SQLite file: the embedded default, nothing to install or start.
 public final class SQLiteStore: AssayStore {
@@ -32,9 +33,13 @@ public final class SQLiteStore: AssayStore {
         self.pool = pool
         self.jobDriver = SQLiteJobDriver(pool: pool, notifier: notifier, now: now)
         self.jobs = jobDriver
+        self.submissionWriter = SQLiteSubmissionWriter(pool: pool, jobDriver: jobDriver)
     }
 
     private let jobDriver: SQLiteJobDriver
+    private let submissionWriter: SQLiteSubmissionWriter
+    private let assessmentCache = Mutex<[String: Assessment]>([:])
+    private static let assessmentCacheLimit = 1000
 
     /// Applies migrations not yet applied; returns their versions.
     @discardableResult
@@ -63,11 +68,18 @@ public final class SQLiteStore: AssayStore {
         if rows.isEmpty { throw StoreError.assessmentExists(assessment.id) }
     }
 
+    /// One assessment. Assessments never change once stored, so each is read and decoded once per process.
     public func assessment(id: String) async throws -> Assessment? {
+        if let cached = assessmentCache.withLock({ $0[id] }) { return cached }
         guard let row = try await pool.read("SELECT document FROM assessments WHERE id = \(id)").first else {
             return nil
         }
-        return try AssayJSON.decoder().decode(Assessment.self, from: row.data("document"))
+        let assessment = try AssayJSON.decoder().decode(Assessment.self, from: row.data("document"))
+        assessmentCache.withLock { cache in
+            if cache.count >= Self.assessmentCacheLimit { cache.removeAll() }
+            cache[id] = assessment
+        }
+        return assessment
     }
 
     public func listAssessments(limit: Int, offset: Int) async throws -> Page<AssessmentSummary> {
@@ -90,37 +102,7 @@ public final class SQLiteStore: AssayStore {
     public func insertSubmission(_ submission: NewSubmission, job: JobRequest) async throws
         -> SubmissionInsertOutcome
     {
-        let content = try AssayJSON.encoder().encode(submission.content)
-        let outcome = try await pool.transaction { connection -> SubmissionInsertOutcome in
-            if let key = submission.idempotencyKey,
-                let earlier = try await connection.run(
-                    "SELECT id, request_fingerprint FROM submissions WHERE idempotency_key = \(key)"
-                ).first
-            {
-                guard earlier.string("request_fingerprint") == submission.requestFingerprint,
-                    let record = try await Self.submission(id: earlier.string("id") ?? "", on: connection.run)
-                else { throw StoreError.idempotencyKeyReused(key) }
-                return .replayed(record)
-            }
-            let assessmentExists = try await connection.run(
-                "SELECT 1 FROM assessments WHERE id = \(submission.assessmentID)")
-            guard !assessmentExists.isEmpty else {
-                throw StoreError.assessmentNotFound(submission.assessmentID)
-            }
-            try await connection.run(
-                """
-                INSERT INTO submissions (id, assessment_id, content, idempotency_key, request_fingerprint, created_at)
-                VALUES (\(submission.id), \(submission.assessmentID), \(json: content), \(submission.idempotencyKey),
-                        \(submission.requestFingerprint), \(submission.createdAt))
-                """)
-            _ = try await jobDriver.enqueue(job, on: connection)
-            return .created(
-                SubmissionRecord(
-                    id: submission.id, assessmentID: submission.assessmentID, content: submission.content,
-                    status: .queued, createdAt: submission.createdAt))
-        }
-        if case .created = outcome { jobs.notifier.notify(queue: job.queue) }
-        return outcome
+        try await submissionWriter.insert(submission, job: job)
     }
 
     public func submission(id: String) async throws -> SubmissionRecord? {
@@ -139,7 +121,7 @@ public final class SQLiteStore: AssayStore {
         return Page(items: try rows.map(Self.submission(from:)), total: total)
     }
 
-    private static func submission(
+    static func submission(
         id: String, on run: (SQLiteQuery) async throws -> [SQLiteRow]
     ) async throws -> SubmissionRecord? {
         let rows = try await run(

@@ -27,14 +27,20 @@ struct SQLiteStoreTests {
             await #expect(throws: StoreError.assessmentNotFound("no-such-assessment")) {
                 _ = try await fixture.store.insertSubmission(new, job: fixture.scoringJob(for: new.id))
             }
-            let first = fixture.newSubmission(id: "same-id")
-            _ = try await fixture.store.insertSubmission(first, job: fixture.scoringJob(for: "job-a"))
-            // The same submission id again fails on its primary key after the job row was written:
-            // the whole transaction, job included, must roll back.
+            let first = fixture.newSubmission()
+            var firstJob = fixture.scoringJob(for: first.id)
+            firstJob.id = "job-x"
+            _ = try await fixture.store.insertSubmission(first, job: firstJob)
+            // The second submission's row is written first; its job then fails on the job id's primary
+            // key, and the whole transaction, submission included, must roll back.
+            let second = fixture.newSubmission()
+            var secondJob = fixture.scoringJob(for: second.id)
+            secondJob.id = "job-x"
             await #expect(throws: (any Error).self) {
-                _ = try await fixture.store.insertSubmission(
-                    fixture.newSubmission(id: "same-id"), job: fixture.scoringJob(for: "job-b"))
+                _ = try await fixture.store.insertSubmission(second, job: secondJob)
             }
+            #expect(try await fixture.store.submission(id: second.id) == nil)
+            #expect(try await fixture.store.listSubmissions(SubmissionQuery()).total == 1)
             let stats = try await fixture.store.jobs.statistics(queues: ["scoring-jobs"])
             #expect(stats["scoring-jobs"]?.available == 1)
         }
@@ -183,6 +189,36 @@ struct SQLiteStoreTests {
             }
             #expect(try await fixture.store.listSubmissions(SubmissionQuery()).total == 200)
             #expect(try await fixture.store.jobs.statistics(queues: [])["scoring-jobs"]?.available == 200)
+        }
+    }
+
+    @Test("in a batch of concurrent submissions, a bad one fails alone and the others commit")
+    func batchIsolation() async throws {
+        try await StoreFixture.with { fixture in
+            var taken = fixture.scoringJob(for: "taken")
+            taken.id = "taken-job-id"
+            _ = try await fixture.store.insertSubmission(fixture.newSubmission(), job: taken)
+            let outcomes = await withTaskGroup(of: (String, Bool).self) { group in
+                for index in 0..<40 {
+                    group.addTask {
+                        var new = fixture.newSubmission(id: "s\(index)")
+                        var job = fixture.scoringJob(for: new.id)
+                        if index == 7 { new.assessmentID = "missing" }
+                        if index == 13 { job.id = "taken-job-id" }
+                        do {
+                            _ = try await fixture.store.insertSubmission(new, job: job)
+                            return (new.id, true)
+                        } catch {
+                            return (new.id, false)
+                        }
+                    }
+                }
+                return await group.reduce(into: [String: Bool]()) { $0[$1.0] = $1.1 }
+            }
+            #expect(outcomes.filter { !$0.value }.keys.sorted() == ["s13", "s7"])
+            #expect(try await fixture.store.listSubmissions(SubmissionQuery()).total == 39)
+            #expect(try await fixture.store.submission(id: "s13") == nil)
+            #expect(try await fixture.store.jobs.statistics(queues: [])["scoring-jobs"]?.available == 39)
         }
     }
 

@@ -1,0 +1,55 @@
+import Synchronization
+
+/// Gathers writes that arrive together and hands them to one flush, so that many requests share
+/// one transaction (group commit).
+///
+/// The first caller to find no flush running starts one; callers that arrive while it runs wait
+/// for the next flush, which takes all of them at once. A lone caller is flushed at once, alone.
+final class WriteBatcher<Item: Sendable, Output: Sendable>: Sendable {
+    typealias Flush = @Sendable ([Item]) async -> [Result<Output, any Error>]
+
+    private struct Pending {
+        var item: Item
+        var continuation: CheckedContinuation<Output, any Error>
+    }
+
+    private struct State {
+        var pending: [Pending] = []
+        var flushing = false
+    }
+
+    private let state = Mutex(State())
+    private let maximumBatch: Int
+    private let flush: Flush
+
+    init(maximumBatch: Int, flush: @escaping Flush) {
+        self.maximumBatch = maximumBatch
+        self.flush = flush
+    }
+
+    func submit(_ item: Item) async throws -> Output {
+        try await withCheckedThrowingContinuation { continuation in
+            let startsFlush = state.withLock { state -> Bool in
+                state.pending.append(Pending(item: item, continuation: continuation))
+                guard !state.flushing else { return false }
+                state.flushing = true
+                return true
+            }
+            if startsFlush { Task { await self.drain() } }
+        }
+    }
+
+    private func drain() async {
+        while true {
+            let batch = state.withLock { state -> [Pending] in
+                let batch = Array(state.pending.prefix(maximumBatch))
+                state.pending.removeFirst(batch.count)
+                if batch.isEmpty { state.flushing = false }
+                return batch
+            }
+            guard !batch.isEmpty else { return }
+            let results = await flush(batch.map(\.item))
+            for (pending, result) in zip(batch, results) { pending.continuation.resume(with: result) }
+        }
+    }
+}
