@@ -11,10 +11,15 @@ public final class SQLiteJobDriver: JobQueueDriver {
     private let pool: SQLiteConnectionPool
     private let now: @Sendable () -> Date
 
+    private let completions: SQLiteTransactionBatcher<JobLease, Void>
+
     init(pool: SQLiteConnectionPool, notifier: JobNotifier, now: @escaping @Sendable () -> Date) {
         self.pool = pool
         self.notifier = notifier
         self.now = now
+        completions = SQLiteTransactionBatcher(pool: pool) { leases, connection in
+            try await Self.complete(leases, on: connection, now: now())
+        }
     }
 
     public func enqueue(_ request: JobRequest) async throws -> EnqueueResult {
@@ -112,15 +117,28 @@ public final class SQLiteJobDriver: JobQueueDriver {
         return !rows.isEmpty
     }
 
+    /// Marks the job completed; completions that arrive together share one statement.
     public func complete(_ lease: JobLease) async throws {
-        let now = now()
-        let rows = try await pool.write(
+        try await completions.submit(lease)
+    }
+
+    private static func complete(_ leases: [JobLease], on connection: SQLiteConnection, now: Date)
+        async throws
+        -> [Result<Void, any Error>]
+    {
+        let rows = try await connection.run(
             """
             UPDATE jobs SET state = 'completed', completed_at = \(now), updated_at = \(now),
                 lease_owner = NULL, lease_expires_at = NULL
-            WHERE \(Self.fenced(lease)) RETURNING id
+            FROM (VALUES \(SQLiteQuery.joined(leases.map { "(\($0.jobID), \($0.attempt), \($0.owner))" }))) AS done
+            WHERE jobs.id = done.column1 AND jobs.attempt = done.column2 AND jobs.lease_owner = done.column3
+              AND jobs.state = 'running'
+            RETURNING jobs.id
             """)
-        if rows.isEmpty { throw JobQueueError.leaseLost(lease) }
+        let completed = Set(rows.compactMap { $0.string("id") })
+        return leases.map {
+            completed.contains($0.jobID) ? .success(()) : .failure(JobQueueError.leaseLost($0))
+        }
     }
 
     public func fail(_ lease: JobLease, error: JobAttemptError, retryAt: Date?) async throws -> JobState {

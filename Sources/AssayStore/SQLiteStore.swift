@@ -34,10 +34,12 @@ public final class SQLiteStore: AssayStore {
         self.jobDriver = SQLiteJobDriver(pool: pool, notifier: notifier, now: now)
         self.jobs = jobDriver
         self.submissionWriter = SQLiteSubmissionWriter(pool: pool, jobDriver: jobDriver)
+        self.resultWriter = SQLiteResultWriter(pool: pool, jobDriver: jobDriver)
     }
 
     private let jobDriver: SQLiteJobDriver
     private let submissionWriter: SQLiteSubmissionWriter
+    private let resultWriter: SQLiteResultWriter
     private let assessmentCache = Mutex<[String: Assessment]>([:])
     private static let assessmentCacheLimit = 1000
 
@@ -158,17 +160,7 @@ public final class SQLiteStore: AssayStore {
     // MARK: Evaluations and reports
 
     public func insertEvaluation(_ evaluation: Evaluation, job: JobRequest) async throws {
-        let document = try AssayJSON.encoder().encode(evaluation)
-        let enqueued = try await pool.transaction { connection in
-            try await connection.run(
-                """
-                INSERT INTO evaluations (submission_id, document, created_at)
-                VALUES (\(evaluation.submissionID), \(json: document), \(evaluation.evaluatedAt))
-                ON CONFLICT (submission_id) DO NOTHING
-                """)
-            return try await jobDriver.enqueue(job, on: connection)
-        }
-        if enqueued.inserted { jobs.notifier.notify(queue: job.queue) }
+        try await resultWriter.insert(evaluation, job: job)
     }
 
     public func evaluation(submissionID: String) async throws -> Evaluation? {
@@ -180,13 +172,7 @@ public final class SQLiteStore: AssayStore {
     }
 
     public func insertReport(_ report: Report) async throws {
-        let document = try AssayJSON.encoder().encode(report)
-        try await pool.write(
-            """
-            INSERT INTO reports (submission_id, document, created_at)
-            VALUES (\(report.submissionID), \(json: document), \(report.generatedAt))
-            ON CONFLICT (submission_id) DO NOTHING
-            """)
+        try await resultWriter.insert(report)
     }
 
     public func report(submissionID: String) async throws -> Report? {

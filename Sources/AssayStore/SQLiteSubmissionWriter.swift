@@ -7,8 +7,7 @@ import SQLiteNIO
 ///
 /// Submissions that arrive together are written by one `BEGIN IMMEDIATE` transaction with one
 /// multi-row insert for the submissions and one for their jobs, so the cost of the transaction
-/// and of each statement is shared. If the batch fails as a whole, each submission is tried
-/// alone, so that one bad submission fails only its own request.
+/// and of each statement is shared.
 final class SQLiteSubmissionWriter: Sendable {
     struct Pending: Sendable {
         var submission: NewSubmission
@@ -16,43 +15,25 @@ final class SQLiteSubmissionWriter: Sendable {
         var job: JobRequest
     }
 
-    private let pool: SQLiteConnectionPool
-    private let jobDriver: SQLiteJobDriver
-    private let batcher: WriteBatcher<Pending, SubmissionInsertOutcome>
+    private let batcher: SQLiteTransactionBatcher<Pending, SubmissionInsertOutcome>
 
     init(pool: SQLiteConnectionPool, jobDriver: SQLiteJobDriver) {
-        self.pool = pool
-        self.jobDriver = jobDriver
-        batcher = WriteBatcher(maximumBatch: 256) { batch in
-            await Self.write(batch, pool: pool, jobDriver: jobDriver)
-        }
+        batcher = SQLiteTransactionBatcher(
+            pool: pool,
+            body: { batch, connection in try await Self.insert(batch, on: connection, jobDriver: jobDriver) },
+            afterCommit: { batch, results in
+                let queues = Set(
+                    zip(batch, results).compactMap { pending, result -> String? in
+                        guard case .success(.created) = result else { return nil }
+                        return pending.job.queue
+                    })
+                for queue in queues { jobDriver.notifier.notify(queue: queue) }
+            })
     }
 
     func insert(_ submission: NewSubmission, job: JobRequest) async throws -> SubmissionInsertOutcome {
         let content = try AssayJSON.encoder().encode(submission.content)
         return try await batcher.submit(Pending(submission: submission, content: content, job: job))
-    }
-
-    private static func write(_ batch: [Pending], pool: SQLiteConnectionPool, jobDriver: SQLiteJobDriver)
-        async
-        -> [Result<SubmissionInsertOutcome, any Error>]
-    {
-        do {
-            let results = try await pool.transaction { try await insert(batch, on: $0, jobDriver: jobDriver) }
-            let queues = Set(
-                zip(batch, results).compactMap { pending, result -> String? in
-                    guard case .success(.created) = result else { return nil }
-                    return pending.job.queue
-                })
-            for queue in queues { jobDriver.notifier.notify(queue: queue) }
-            return results
-        } catch  where batch.count > 1 {
-            var results: [Result<SubmissionInsertOutcome, any Error>] = []
-            for pending in batch { results += await write([pending], pool: pool, jobDriver: jobDriver) }
-            return results
-        } catch {
-            return [.failure(error)]
-        }
     }
 
     /// Inserts the batch in the caller's transaction; returns one result per submission, in order.

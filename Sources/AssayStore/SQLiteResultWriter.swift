@@ -1,0 +1,64 @@
+import AssayCore
+import Foundation
+import JobQueue
+import SQLiteNIO
+
+/// Stores evaluations (with their report jobs) and reports, once each, many to one transaction.
+final class SQLiteResultWriter: Sendable {
+    private struct PendingEvaluation: Sendable {
+        var evaluation: Evaluation
+        var document: Data
+        var job: JobRequest
+    }
+
+    private struct PendingReport: Sendable {
+        var report: Report
+        var document: Data
+    }
+
+    private let evaluations: SQLiteTransactionBatcher<PendingEvaluation, Void>
+    private let reports: SQLiteTransactionBatcher<PendingReport, Void>
+
+    init(pool: SQLiteConnectionPool, jobDriver: SQLiteJobDriver) {
+        evaluations = SQLiteTransactionBatcher(
+            pool: pool,
+            body: { batch, connection in
+                let rows = batch.map { pending -> SQLiteQuery in
+                    "(\(pending.evaluation.submissionID), \(json: pending.document), \(pending.evaluation.evaluatedAt))"
+                }
+                try await connection.run(
+                    """
+                    INSERT INTO evaluations (submission_id, document, created_at) VALUES \(SQLiteQuery.joined(rows))
+                    ON CONFLICT (submission_id) DO NOTHING
+                    """)
+                _ = try await jobDriver.enqueue(batch.map(\.job), on: connection)
+                return batch.map { _ in .success(()) }
+            },
+            afterCommit: { batch, _ in
+                for queue in Set(batch.map(\.job.queue)) { jobDriver.notifier.notify(queue: queue) }
+            })
+        reports = SQLiteTransactionBatcher(pool: pool) { batch, connection in
+            let rows = batch.map { pending -> SQLiteQuery in
+                "(\(pending.report.submissionID), \(json: pending.document), \(pending.report.generatedAt))"
+            }
+            try await connection.run(
+                """
+                INSERT INTO reports (submission_id, document, created_at) VALUES \(SQLiteQuery.joined(rows))
+                ON CONFLICT (submission_id) DO NOTHING
+                """)
+            return batch.map { _ in .success(()) }
+        }
+    }
+
+    /// Stores the evaluation unless one exists, and enqueues `job` (de-duplicated) in the same transaction.
+    func insert(_ evaluation: Evaluation, job: JobRequest) async throws {
+        let document = try AssayJSON.encoder().encode(evaluation)
+        try await evaluations.submit(PendingEvaluation(evaluation: evaluation, document: document, job: job))
+    }
+
+    /// Stores the report unless one exists.
+    func insert(_ report: Report) async throws {
+        let document = try AssayJSON.encoder().encode(report)
+        try await reports.submit(PendingReport(report: report, document: document))
+    }
+}
