@@ -36,6 +36,8 @@ final class SQLiteConnectionPool: Sendable {
         try await connection.run("PRAGMA busy_timeout = 10000")
         try await connection.run("PRAGMA synchronous = NORMAL")
         try await connection.run("PRAGMA foreign_keys = ON")
+        try await connection.run("PRAGMA cache_size = -32768")
+        try await connection.run("PRAGMA mmap_size = 268435456")
         return connection
     }
 

@@ -95,11 +95,15 @@ public final class SQLiteJobDriver: JobQueueDriver {
                     lease_expires_at = \(expiry), updated_at = \(now)
                 WHERE id IN (
                     SELECT id FROM (
-                        SELECT id, run_at FROM jobs
-                        WHERE queue = \(queue) AND state IN ('available', 'scheduled') AND run_at <= \(now)
+                        SELECT * FROM (
+                            SELECT id, run_at FROM jobs
+                            WHERE queue = \(queue) AND state IN ('available', 'scheduled') AND run_at <= \(now)
+                            ORDER BY run_at LIMIT \(limit))
                         UNION ALL
-                        SELECT id, run_at FROM jobs
-                        WHERE queue = \(queue) AND state = 'running' AND lease_expires_at <= \(now)
+                        SELECT * FROM (
+                            SELECT id, run_at FROM jobs
+                            WHERE queue = \(queue) AND state = 'running' AND lease_expires_at <= \(now)
+                            ORDER BY lease_expires_at LIMIT \(limit))
                     ) ORDER BY run_at LIMIT \(limit))
                 RETURNING *
                 """)
