@@ -48,15 +48,16 @@ public enum AssayApplication {
             driver: store.jobs, handlers: handlers,
             options: JobWorkerOptions(
                 queues: queues ?? configuration.queues, concurrency: concurrency,
-                leaseDuration: configuration.leaseDuration, gracePeriod: gracePeriod,
-                retryPolicy: configuration.retryPolicy),
+                leaseDuration: configuration.leaseDuration, pollInterval: configuration.pollInterval,
+                gracePeriod: gracePeriod, retryPolicy: configuration.retryPolicy,
+                completedRetention: configuration.completedRetention),
             logger: logger)
     }
 
     /// The `serve` application: HTTP API, and the embedded workers unless concurrency is 0.
-    public static func build(configuration: AssayConfiguration, logger: Logger) async throws
-        -> some ApplicationProtocol
-    {
+    public static func build(
+        configuration: AssayConfiguration, gracePeriod: Duration = .seconds(20), logger: Logger
+    ) async throws -> some ApplicationProtocol {
         let store = try await openStore(configuration: configuration, logger: logger)
         let adminToken = try AdminToken.resolve(
             configured: configuration.adminToken, dataDirectory: configuration.dataDirectory, logger: logger)
@@ -68,7 +69,7 @@ public enum AssayApplication {
             services.append(
                 worker(
                     configuration: configuration, store: store,
-                    concurrency: configuration.workerConcurrency, logger: logger))
+                    concurrency: configuration.workerConcurrency, gracePeriod: gracePeriod, logger: logger))
         }
         return Application(
             router: AssayRouter.build(dependencies: dependencies),
@@ -81,5 +82,18 @@ public enum AssayApplication {
                     metadata: ["address": .string("\(channel.localAddress.map { "\($0)" } ?? "?")")])
             },
             logger: logger)
+    }
+
+    /// The queue status: per-queue counts and the workers alive, as the admin endpoint and
+    /// `assay queue status` show it.
+    public static func queueStatus(
+        store: any AssayStore, queues: [String], mode: String, backend: String, now: Date
+    ) async throws -> QueueStatusResponse {
+        let statistics = try await store.jobs.statistics(queues: queues)
+        let workers = try await store.jobs.workers(seenSince: now - WorkerHeartbeat.staleAfter.seconds)
+        return QueueStatusResponse(
+            serviceBusEnabled: mode == "service_bus", mode: mode, backend: backend,
+            queues: statistics.mapValues(QueueStatusResponse.QueueCounts.init),
+            workers: workers.map(QueueStatusResponse.Worker.init))
     }
 }

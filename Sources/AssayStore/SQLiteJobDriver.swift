@@ -8,8 +8,8 @@ import SQLiteNIO
 /// workers can never claim the same job.
 public final class SQLiteJobDriver: JobQueueDriver {
     public let notifier: JobNotifier
-    private let pool: SQLiteConnectionPool
-    private let now: @Sendable () -> Date
+    let pool: SQLiteConnectionPool
+    let now: @Sendable () -> Date
 
     private let completions: SQLiteTransactionBatcher<JobLease, Void>
 

@@ -64,7 +64,22 @@ enum SQLiteMigrations {
                 "CREATE INDEX jobs_due ON jobs (queue, run_at) WHERE state IN ('available', 'scheduled')",
                 "CREATE INDEX jobs_leased ON jobs (queue, lease_expires_at) WHERE state = 'running'",
                 "CREATE INDEX jobs_state ON jobs (queue, state)",
-            ])
+            ]),
+        Migration(
+            version: 2, name: "worker heartbeats, dead-letter and prune indexes",
+            statements: [
+                """
+                CREATE TABLE job_workers (
+                    id TEXT PRIMARY KEY,
+                    queues TEXT NOT NULL,
+                    host TEXT NOT NULL,
+                    process_id INTEGER NOT NULL,
+                    started_at REAL NOT NULL,
+                    last_seen_at REAL NOT NULL)
+                """,
+                "CREATE INDEX jobs_dead ON jobs (queue, updated_at) WHERE state = 'dead'",
+                "CREATE INDEX jobs_completed ON jobs (completed_at) WHERE state = 'completed'",
+            ]),
     ]
 
     /// Applies the steps this database has not seen yet; safe when several processes start at once.

@@ -35,4 +35,33 @@ public protocol JobQueueDriver: Sendable {
 
     /// Counts by state for each queue that has jobs, and for each of `queues`.
     func statistics(queues: [String]) async throws -> [String: QueueStatistics]
+
+    // MARK: Dead letters
+
+    /// Dead jobs, of `queue` or of every queue, most recently failed first, with the total count.
+    func deadJobs(queue: String?, limit: Int, offset: Int) async throws -> (jobs: [Job], total: Int)
+
+    /// Gives a dead job fresh attempts: available now, attempt 0, its error history kept.
+    /// Returns `nil` when no dead job has this id.
+    func retryDeadJob(id: String) async throws -> Job?
+
+    /// Retries every dead job of `queue` (or of every queue); returns how many.
+    func retryDeadJobs(queue: String?) async throws -> Int
+
+    /// Deletes a dead job; `false` when no dead job has this id.
+    func discardDeadJob(id: String) async throws -> Bool
+
+    // MARK: Workers and housekeeping
+
+    /// Records that a worker is alive.
+    func recordHeartbeat(_ heartbeat: WorkerHeartbeat) async throws
+
+    /// Workers seen at or after `date`, oldest first; older records are forgotten.
+    func workers(seenSince date: Date) async throws -> [WorkerHeartbeat]
+
+    /// Forgets a worker that stopped.
+    func removeWorker(id: String) async throws
+
+    /// Deletes up to `limit` jobs completed before `date`; dead jobs are never touched. Returns how many.
+    func pruneCompletedJobs(before date: Date, limit: Int) async throws -> Int
 }

@@ -17,6 +17,8 @@ public final class JobWorker: Service {
     private let now: @Sendable () -> Date
     private let stopping = Mutex(false)
     private let signals: [String: WakeSignal]
+    private let heartbeatSignal = WakeSignal()
+    private let pruneSignal = WakeSignal()
 
     public init(
         driver: any JobQueueDriver, handlers: [any JobHandler], options: JobWorkerOptions, logger: Logger,
@@ -44,9 +46,16 @@ public final class JobWorker: Service {
                 for (queue, signal) in signals {
                     group.addTask { await self.runLoop(queue: queue, signal: signal) }
                 }
+                group.addTask { await self.heartbeatLoop() }
+                group.addTask { await self.pruneLoop() }
             }
         } onGracefulShutdown: {
             self.stop()
+        }
+        do {
+            try await driver.removeWorker(id: options.workerID)
+        } catch {
+            logger.warning("could not remove the worker record", metadata: ["error": .string("\(error)")])
         }
         logger.info("worker stopped")
     }
@@ -55,6 +64,47 @@ public final class JobWorker: Service {
     public func stop() {
         stopping.withLock { $0 = true }
         for signal in signals.values { signal.wake() }
+        heartbeatSignal.wake()
+        pruneSignal.wake()
+    }
+
+    /// Records this worker's heartbeat until it stops.
+    private func heartbeatLoop() async {
+        let started = now()
+        let host = ProcessInfo.processInfo.hostName
+        let processID = Int(ProcessInfo.processInfo.processIdentifier)
+        while !isStopping {
+            let heartbeat = WorkerHeartbeat(
+                workerID: options.workerID, queues: options.queues, host: host, processID: processID,
+                startedAt: started, lastSeenAt: now())
+            do {
+                try await driver.recordHeartbeat(heartbeat)
+            } catch {
+                logger.warning("heartbeat failed", metadata: ["error": .string("\(error)")])
+            }
+            await heartbeatSignal.wait(timeout: options.heartbeatInterval)
+        }
+    }
+
+    /// Deletes completed jobs past their retention, a batch at a time, until it stops.
+    private func pruneLoop() async {
+        while !isStopping {
+            var pruned = 0
+            do {
+                while !isStopping {
+                    let batch = try await driver.pruneCompletedJobs(
+                        before: now() - options.completedRetention.seconds, limit: 1000)
+                    pruned += batch
+                    if batch < 1000 { break }
+                }
+            } catch {
+                logger.warning("prune failed", metadata: ["error": .string("\(error)")])
+            }
+            if pruned > 0 {
+                logger.info("completed jobs pruned", metadata: ["count": .stringConvertible(pruned)])
+            }
+            await pruneSignal.wait(timeout: options.pruneInterval)
+        }
     }
 
     private var isStopping: Bool { stopping.withLock { $0 } }

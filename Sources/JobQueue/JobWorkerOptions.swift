@@ -13,11 +13,19 @@ public struct JobWorkerOptions: Sendable {
     public var retryPolicy: RetryPolicy
     /// Names this worker in leases and logs.
     public var workerID: String
+    /// How often the worker records that it is alive.
+    public var heartbeatInterval: Duration
+    /// How long completed jobs are kept before they are pruned; dead jobs are kept until an admin acts.
+    public var completedRetention: Duration
+    /// How often completed jobs past their retention are pruned.
+    public var pruneInterval: Duration
 
     public init(
         queues: [String], concurrency: Int = 8, leaseDuration: Duration = .seconds(30),
         pollInterval: Duration = .seconds(1), gracePeriod: Duration = .seconds(20),
-        retryPolicy: RetryPolicy = .default, workerID: String = JobWorkerOptions.defaultWorkerID()
+        retryPolicy: RetryPolicy = .default, workerID: String = JobWorkerOptions.defaultWorkerID(),
+        heartbeatInterval: Duration = .seconds(5), completedRetention: Duration = .seconds(7 * 86_400),
+        pruneInterval: Duration = .seconds(600)
     ) {
         self.queues = queues
         self.concurrency = concurrency
@@ -26,6 +34,9 @@ public struct JobWorkerOptions: Sendable {
         self.gracePeriod = gracePeriod
         self.retryPolicy = retryPolicy
         self.workerID = workerID
+        self.heartbeatInterval = heartbeatInterval
+        self.completedRetention = completedRetention
+        self.pruneInterval = pruneInterval
     }
 
     /// A worker id unique to this process: host name, process id and a random suffix.

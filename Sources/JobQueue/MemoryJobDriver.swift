@@ -7,6 +7,7 @@ public actor MemoryJobDriver: JobQueueDriver {
     private let now: @Sendable () -> Date
     private var jobs: [String: Job] = [:]
     private var dedupeIndex: [DedupeKey: String] = [:]
+    private var workers: [String: WorkerHeartbeat] = [:]
 
     private struct DedupeKey: Hashable {
         var queue: String
@@ -149,5 +150,59 @@ public actor MemoryJobDriver: JobQueueDriver {
     private func leased(_ lease: JobLease) -> Job? {
         guard let job = jobs[lease.jobID], job.lease == lease else { return nil }
         return job
+    }
+
+    public func deadJobs(queue: String?, limit: Int, offset: Int) async throws -> (jobs: [Job], total: Int) {
+        let dead = jobs.values.filter { $0.state == .dead && (queue == nil || $0.queue == queue) }
+            .sorted { ($0.updatedAt, $0.id) > ($1.updatedAt, $1.id) }
+        return (Array(dead.dropFirst(offset).prefix(limit)), dead.count)
+    }
+
+    public func retryDeadJob(id: String) async throws -> Job? {
+        guard var job = jobs[id], job.state == .dead else { return nil }
+        let now = now()
+        job.state = .available
+        job.attempt = 0
+        job.runAt = now
+        job.updatedAt = now
+        jobs[id] = job
+        notifier.notify(queue: job.queue)
+        return job
+    }
+
+    public func retryDeadJobs(queue: String?) async throws -> Int {
+        let ids = jobs.values.filter { $0.state == .dead && (queue == nil || $0.queue == queue) }.map(\.id)
+        for id in ids { _ = try await retryDeadJob(id: id) }
+        return ids.count
+    }
+
+    public func discardDeadJob(id: String) async throws -> Bool {
+        guard let job = jobs[id], job.state == .dead else { return false }
+        jobs[id] = nil
+        if let key = job.dedupeKey { dedupeIndex[DedupeKey(queue: job.queue, key: key)] = nil }
+        return true
+    }
+
+    public func recordHeartbeat(_ heartbeat: WorkerHeartbeat) async throws {
+        workers[heartbeat.workerID] = heartbeat
+    }
+
+    public func workers(seenSince date: Date) async throws -> [WorkerHeartbeat] {
+        workers = workers.filter { $0.value.lastSeenAt >= date }
+        return workers.values.sorted { ($0.startedAt, $0.workerID) < ($1.startedAt, $1.workerID) }
+    }
+
+    public func removeWorker(id: String) async throws {
+        workers[id] = nil
+    }
+
+    public func pruneCompletedJobs(before date: Date, limit: Int) async throws -> Int {
+        let old = jobs.values.filter { $0.state == .completed && ($0.completedAt ?? date) < date }.prefix(
+            limit)
+        for job in old {
+            jobs[job.id] = nil
+            if let key = job.dedupeKey { dedupeIndex[DedupeKey(queue: job.queue, key: key)] = nil }
+        }
+        return old.count
     }
 }

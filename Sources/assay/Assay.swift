@@ -6,6 +6,6 @@ struct Assay: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "assay",
         abstract: "Assay: submit assessments, score them, store reports; a job queue that never loses a job.",
-        subcommands: [Serve.self, Worker.self, Migrate.self]
+        subcommands: [Serve.self, Worker.self, Migrate.self, QueueCommand.self, DeadLettersCommand.self]
     )
 }

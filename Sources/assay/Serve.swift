@@ -22,12 +22,20 @@ struct Serve: AsyncParsableCommand {
     )
     var workers: Int?
 
+    @Option(help: "Seconds running jobs get to finish after SIGTERM or SIGINT.")
+    var graceSeconds: Int = 20
+
+    func validate() throws {
+        guard graceSeconds >= 0 else { throw ValidationError("--grace-seconds must be 0 or more") }
+    }
+
     func run() async throws {
         let configuration = try shared.configuration(overrides: [
             "HOST": host, "PORT": port.map(String.init), "WORKER_CONCURRENCY": workers.map(String.init),
         ])
         let logger = Logger(label: "assay")
-        let app = try await AssayApplication.build(configuration: configuration, logger: logger)
+        let app = try await AssayApplication.build(
+            configuration: configuration, gracePeriod: .seconds(graceSeconds), logger: logger)
         try await app.runService()
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AssayServer
+import AssayStore
 import Foundation
 import Logging
 
@@ -32,5 +33,20 @@ struct SharedOptions: ParsableArguments {
             handler.logLevel = level
             return handler
         }
+    }
+
+    /// Opens the configured store quietly, runs `body` on it, and closes it.
+    func withStore(_ body: (any AssayStore, AssayConfiguration) async throws -> Void) async throws {
+        let configuration = try configuration()
+        var logger = Logger(label: "assay")
+        logger.logLevel = .warning
+        let store = try await AssayApplication.openStore(configuration: configuration, logger: logger)
+        do {
+            try await body(store, configuration)
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        try await store.close()
     }
 }

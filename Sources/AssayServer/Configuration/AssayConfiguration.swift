@@ -14,6 +14,10 @@ public struct AssayConfiguration: Sendable {
     public var reportQueue: String
     public var retryPolicy: RetryPolicy
     public var leaseDuration: Duration
+    /// How often an idle worker looks for jobs that no in-process wake-up announced (other processes' jobs, retries).
+    public var pollInterval: Duration
+    /// How long completed jobs are kept.
+    public var completedRetention: Duration
     /// The admin bearer token; `nil` means: read it from the data folder, or make one at first start.
     public var adminToken: String?
     public var scorer: String
@@ -26,6 +30,9 @@ public struct AssayConfiguration: Sendable {
     /// Jobs run at once per queue by the workers inside `serve`; 0 runs no worker there.
     public var workerConcurrency: Int
     public var logLevel: Logger.Level
+
+    /// How the submit answer and the queue status name the queue: `database`, `service_bus`, `memory`.
+    public var queueMode: String { queueBackend == .serviceBus ? "service_bus" : queueBackend.rawValue }
 
     /// The queues workers serve, scoring first.
     public var queues: [String] { [scoringQueue, reportQueue] }
@@ -54,6 +61,9 @@ public struct AssayConfiguration: Sendable {
         }
         retryPolicy = RetryPolicy(maxRetries: maxRetries, base: .seconds(base), maximum: .seconds(maximum))
         leaseDuration = .seconds(try reader.seconds("JOB_LEASE_SECONDS", default: 30, in: 1...3600))
+        pollInterval = .seconds(try reader.seconds("JOB_POLL_SECONDS", default: 0.5, in: 0.01...60))
+        completedRetention = .seconds(
+            86_400 * (try reader.seconds("JOB_RETENTION_DAYS", default: 7, in: 0.000_1...3650)))
         adminToken = try reader.optionalString("ADMIN_API_TOKEN").map { token throws(ConfigurationError) in
             guard token.count >= 16, token.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
                 throw ConfigurationError(

@@ -76,15 +76,7 @@ extension AssayRouter {
                 throw APIError.badRequest("format must be json or html", code: "invalid_query")
             }
         }
-        admin.get("queue/status") { _, _ in
-            let statistics = try await store.jobs.statistics(
-                queues: [dependencies.scoringQueue, dependencies.reportQueue])
-            return try Response.json(
-                QueueStatusResponse(
-                    serviceBusEnabled: dependencies.queueMode == "service_bus", mode: dependencies.queueMode,
-                    backend: dependencies.backendName,
-                    queues: statistics.mapValues(QueueStatusResponse.QueueCounts.init)))
-        }
+        addQueueRoutes(to: admin, dependencies: dependencies)
     }
 
     private static func findSubmission(context: AppRequestContext, store: any AssayStore) async throws

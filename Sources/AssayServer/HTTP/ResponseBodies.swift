@@ -83,44 +83,9 @@ struct PageResponse<Item: Encodable>: Encodable {
     var offset: Int
 }
 
-/// The queue status, in the plan's shape with more numbers.
-struct QueueStatusResponse: Encodable {
-    var serviceBusEnabled: Bool
-    var mode: String
-    var backend: String
-    var queues: [String: QueueCounts]
-
-    enum CodingKeys: String, CodingKey {
-        case mode, backend, queues
-        case serviceBusEnabled = "service_bus_enabled"
-    }
-
-    struct QueueCounts: Encodable {
-        var activeMessages: Int
-        var scheduledMessages: Int
-        var runningMessages: Int
-        var deadLetterMessages: Int
-        var completedLastHour: Int
-        var oldestAvailableAgeSeconds: Double
-
-        init(_ statistics: QueueStatistics) {
-            activeMessages = statistics.available
-            scheduledMessages = statistics.scheduled
-            runningMessages = statistics.running
-            deadLetterMessages = statistics.dead
-            completedLastHour = statistics.completedLastHour
-            oldestAvailableAgeSeconds = (statistics.oldestAvailableAgeSeconds * 1000).rounded() / 1000
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case activeMessages = "active_messages"
-            case scheduledMessages = "scheduled_messages"
-            case runningMessages = "running"
-            case deadLetterMessages = "dead_letter_messages"
-            case completedLastHour = "completed_last_hour"
-            case oldestAvailableAgeSeconds = "oldest_available_age_seconds"
-        }
-    }
+/// How many dead letters a bulk retry gave fresh attempts.
+struct RetriedResponse: Encodable {
+    var retried: Int
 }
 
 /// What `/health` and `/ready` answer.
