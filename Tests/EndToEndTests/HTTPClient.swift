@@ -24,15 +24,20 @@ struct HTTPClient {
     }
 
     func send(_ method: String, _ path: String, json: Any? = nil) async throws -> Reply {
+        try await send(method, path, body: json.map { try JSONSerialization.data(withJSONObject: $0) })
+    }
+
+    /// Sends `body` (JSON bytes) as it is.
+    func send(_ method: String, _ path: String, body: Data?) async throws -> Reply {
         var request = URLRequest(url: baseURL.appendingPathComponent(path))
         if let query = path.split(separator: "?", maxSplits: 1).dropFirst().first {
             request.url = URL(string: baseURL.absoluteString + path.split(separator: "?")[0] + "?" + query)
         }
         request.httpMethod = method
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        if let json {
+        if let body {
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.httpBody = try JSONSerialization.data(withJSONObject: json)
+            request.httpBody = body
         }
         let (data, response) = try await URLSession.shared.data(for: request)
         let http = response as? HTTPURLResponse
