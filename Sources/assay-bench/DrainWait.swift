@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// Waits until the queues have drained a number of submissions and prints the drain rate.
+struct DrainWait: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "drain-wait",
+        abstract: "Poll the queue status until --count reports are done; prints jobs per second since the start.")
+
+    @Option(help: "The base URL of a running `assay serve`.") var url = "http://127.0.0.1:8000"
+    @Option(help: "The admin token.") var token: String
+    @Option(help: "How many submissions must reach their report.") var count: Int
+    @Option(help: "Give up after this many seconds.") var timeout = 600.0
+
+    func run() async throws {
+        guard let statusURL = URL(string: url)?.appendingPathComponent("api/admin/queue/status") else {
+            throw ValidationError("--url is not a URL")
+        }
+        var request = URLRequest(url: statusURL)
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        let started = ContinuousClock.now
+        while (ContinuousClock.now - started).milliseconds < timeout * 1000 {
+            let (data, _) = try await URLSession.shared.data(for: request)
+            let status = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+            let queues = status?["queues"] as? [String: [String: Any]] ?? [:]
+            let reports = queues["report-jobs"]?["completed_last_hour"] as? Int ?? 0
+            let dead = queues.values.map { $0["dead_letter_messages"] as? Int ?? 0 }.reduce(0, +)
+            if reports >= count {
+                let seconds = (ContinuousClock.now - started).milliseconds / 1000
+                print(
+                    String(
+                        format: "drained %d submissions (%d jobs) in %.2f s: %.0f jobs/s, %.0f submissions/s, %d dead",
+                        count, 2 * count, seconds, Double(2 * count) / seconds, Double(count) / seconds, dead))
+                return
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw BenchFailure(message: "not drained within \(timeout) s")
+    }
+}
