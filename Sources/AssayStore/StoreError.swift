@@ -8,6 +8,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case idempotencyKeyReused(String)
     /// The database cannot be reached or answered with an error.
     case unavailable(String)
+    /// `DATABASE_URL` cannot be used.
+    case invalidDatabaseURL(String)
 
     public var description: String {
         switch self {
@@ -16,6 +18,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .idempotencyKeyReused(let key):
             "Idempotency-Key '\(key)' was already used with a different request"
         case .unavailable(let reason): "the database is unavailable: \(reason)"
+        case .invalidDatabaseURL(let reason): reason
         }
     }
 }

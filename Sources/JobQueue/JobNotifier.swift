@@ -13,6 +13,12 @@ public final class JobNotifier: Sendable {
         for signal in signals { signal.wake() }
     }
 
+    /// Wakes every subscribed worker loop, whatever its queue (after notifications may have been missed).
+    public func notifyAll() {
+        let signals = subscribers.withLock { $0.values.flatMap { $0 } }
+        for signal in signals { signal.wake() }
+    }
+
     /// Subscribes a worker loop's signal to `queue`.
     public func subscribe(_ signal: WakeSignal, to queue: String) {
         subscribers.withLock { $0[queue, default: []].append(signal) }

@@ -33,7 +33,7 @@ public protocol JobQueueDriver: Sendable {
     /// One job by id.
     func job(id: String) async throws -> Job?
 
-    /// Counts by state for each queue that has jobs, and for each of `queues`.
+    /// Counts by state for each of `queues`.
     func statistics(queues: [String]) async throws -> [String: QueueStatistics]
 
     // MARK: Dead letters

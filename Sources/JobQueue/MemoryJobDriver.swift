@@ -125,7 +125,7 @@ public actor MemoryJobDriver: JobQueueDriver {
         let now = now()
         var result = Dictionary(uniqueKeysWithValues: queues.map { ($0, QueueStatistics()) })
         for job in jobs.values {
-            var stats = result[job.queue] ?? QueueStatistics()
+            guard var stats = result[job.queue] else { continue }
             switch job.state {
             case .available, .scheduled:
                 if job.runAt <= now {

@@ -9,7 +9,8 @@ import Foundation
 struct DrainWait: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "drain-wait",
-        abstract: "Poll the queue status until --count reports are done; prints jobs per second since the start.")
+        abstract:
+            "Poll the queue status until --count reports are done; prints jobs per second since the start.")
 
     @Option(help: "The base URL of a running `assay serve`.") var url = "http://127.0.0.1:8000"
     @Option(help: "The admin token.") var token: String
@@ -33,8 +34,10 @@ struct DrainWait: AsyncParsableCommand {
                 let seconds = (ContinuousClock.now - started).milliseconds / 1000
                 print(
                     String(
-                        format: "drained %d submissions (%d jobs) in %.2f s: %.0f jobs/s, %.0f submissions/s, %d dead",
-                        count, 2 * count, seconds, Double(2 * count) / seconds, Double(count) / seconds, dead))
+                        format:
+                            "drained %d submissions (%d jobs) in %.2f s: %.0f jobs/s, %.0f submissions/s, %d dead",
+                        count, 2 * count, seconds, Double(2 * count) / seconds, Double(count) / seconds, dead)
+                )
                 return
             }
             try await Task.sleep(for: .milliseconds(20))

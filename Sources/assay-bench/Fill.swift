@@ -17,13 +17,19 @@ struct Fill: AsyncParsableCommand {
     @Option(help: "Requests in flight at once.") var concurrency = 32
 
     func validate() throws {
-        guard (1...1_000_000).contains(count) else { throw ValidationError("--count must be from 1 to 1000000") }
-        guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be from 1 to 1024") }
+        guard (1...1_000_000).contains(count) else {
+            throw ValidationError("--count must be from 1 to 1000000")
+        }
+        guard (1...1024).contains(concurrency) else {
+            throw ValidationError("--concurrency must be from 1 to 1024")
+        }
     }
 
     func run() async throws {
         let payload = try Data(contentsOf: URL(fileURLWithPath: body))
-        guard let target = URL(string: url)?.appendingPathComponent("api/candidate/assessment/\(assessment)/submit")
+        guard
+            let target = URL(string: url)?.appendingPathComponent(
+                "api/candidate/assessment/\(assessment)/submit")
         else { throw ValidationError("--url is not a URL") }
         let session = URLSession(configuration: .ephemeral)
         let started = ContinuousClock.now
@@ -37,7 +43,8 @@ struct Fill: AsyncParsableCommand {
                         request.httpBody = payload
                         let (data, response) = try await session.data(for: request)
                         guard (response as? HTTPURLResponse)?.statusCode == 200 else {
-                            throw BenchFailure(message: "submit failed: \(String(decoding: data, as: UTF8.self))")
+                            throw BenchFailure(
+                                message: "submit failed: \(String(decoding: data, as: UTF8.self))")
                         }
                     }
                 }
@@ -45,6 +52,9 @@ struct Fill: AsyncParsableCommand {
             try await group.waitForAll()
         }
         let seconds = (ContinuousClock.now - started).milliseconds / 1000
-        print(String(format: "submitted %d in %.2f s: %.0f submissions/s", count, seconds, Double(count) / seconds))
+        print(
+            String(
+                format: "submitted %d in %.2f s: %.0f submissions/s", count, seconds, Double(count) / seconds)
+        )
     }
 }

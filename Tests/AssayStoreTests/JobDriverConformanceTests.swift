@@ -58,7 +58,7 @@ struct JobDriverConformanceTests {
             #expect(second.job.id == first.job.id)
             let otherQueue = try await driver.enqueue(request("submission-1", queue: "report-jobs"))
             #expect(otherQueue.inserted)
-            let stats = try await driver.statistics(queues: [Self.queue])
+            let stats = try await driver.statistics(queues: [Self.queue, "report-jobs"])
             #expect(stats[Self.queue]?.available == 1)
             #expect(stats["report-jobs"]?.available == 1)
         }

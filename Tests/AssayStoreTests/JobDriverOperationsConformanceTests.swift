@@ -6,12 +6,16 @@ import Testing
 @Suite("Job driver conformance: operations")
 struct JobDriverOperationsConformanceTests {
     /// Enqueues a job on `queue` and makes it dead with one failed attempt.
-    func deadJob(_ driver: any JobQueueDriver, queue: String, clock: TestClock, message: String = "boom") async throws
+    func deadJob(_ driver: any JobQueueDriver, queue: String, clock: TestClock, message: String = "boom")
+        async throws
         -> String
     {
-        let id = try await driver.enqueue(JobRequest(queue: queue, kind: "k", payload: Data(#"{"a":1}"#.utf8))).job.id
+        let id = try await driver.enqueue(
+            JobRequest(queue: queue, kind: "k", payload: Data(#"{"a":1}"#.utf8))
+        ).job.id
         let job = try #require(
-            try await driver.claimNextJobs(queue: queue, limit: 1, owner: "w", leaseDuration: .seconds(30)).first)
+            try await driver.claimNextJobs(queue: queue, limit: 1, owner: "w", leaseDuration: .seconds(30))
+                .first)
         let failure = JobAttemptError(attempt: job.attempt, failedAt: clock.now(), message: message)
         #expect(try await driver.fail(try #require(job.lease), error: failure, retryAt: nil) == .dead)
         clock.advance(seconds: 1)
@@ -36,7 +40,9 @@ struct JobDriverOperationsConformanceTests {
         }
     }
 
-    @Test("a retried dead job starts with fresh attempts and keeps its history", arguments: JobDriverBackend.allCases)
+    @Test(
+        "a retried dead job starts with fresh attempts and keeps its history",
+        arguments: JobDriverBackend.allCases)
     func retryOne(backend: JobDriverBackend) async throws {
         let clock = TestClock()
         try await backend.withDriver(clock: clock) { driver in
@@ -53,7 +59,7 @@ struct JobDriverOperationsConformanceTests {
                 ).first)
             #expect(again.id == id)
             #expect(again.attempt == 1)
-            #expect(try await driver.statistics(queues: [])["scoring-jobs"]?.dead == 0)
+            #expect(try await driver.statistics(queues: ["scoring-jobs"])["scoring-jobs"]?.dead == 0)
         }
     }
 
@@ -67,7 +73,7 @@ struct JobDriverOperationsConformanceTests {
             #expect(try await driver.deadJobs(queue: nil, limit: 10, offset: 0).total == 3)
             #expect(try await driver.retryDeadJobs(queue: nil) == 3)
             #expect(try await driver.deadJobs(queue: nil, limit: 10, offset: 0).total == 0)
-            #expect(try await driver.statistics(queues: [])["scoring-jobs"]?.available == 3)
+            #expect(try await driver.statistics(queues: ["scoring-jobs"])["scoring-jobs"]?.available == 3)
         }
     }
 
@@ -76,7 +82,8 @@ struct JobDriverOperationsConformanceTests {
         let clock = TestClock()
         try await backend.withDriver(clock: clock) { driver in
             let dead = try await deadJob(driver, queue: "scoring-jobs", clock: clock)
-            let live = try await driver.enqueue(JobRequest(queue: "scoring-jobs", kind: "k", payload: Data())).job.id
+            let live = try await driver.enqueue(JobRequest(queue: "scoring-jobs", kind: "k", payload: Data()))
+                .job.id
             #expect(try await driver.discardDeadJob(id: dead))
             #expect(try await driver.discardDeadJob(id: dead) == false)
             #expect(try await driver.discardDeadJob(id: live) == false)
@@ -85,7 +92,8 @@ struct JobDriverOperationsConformanceTests {
         }
     }
 
-    @Test("heartbeats list the workers alive and forget the silent ones", arguments: JobDriverBackend.allCases)
+    @Test(
+        "heartbeats list the workers alive and forget the silent ones", arguments: JobDriverBackend.allCases)
     func heartbeats(backend: JobDriverBackend) async throws {
         let clock = TestClock()
         try await backend.withDriver(clock: clock) { driver in
@@ -110,7 +118,9 @@ struct JobDriverOperationsConformanceTests {
         }
     }
 
-    @Test("pruning deletes old completed jobs in batches and never dead ones", arguments: JobDriverBackend.allCases)
+    @Test(
+        "pruning deletes old completed jobs in batches and never dead ones",
+        arguments: JobDriverBackend.allCases)
     func prune(backend: JobDriverBackend) async throws {
         let clock = TestClock()
         try await backend.withDriver(clock: clock) { driver in
@@ -123,7 +133,9 @@ struct JobDriverOperationsConformanceTests {
             for job in old { try await driver.complete(try #require(job.lease)) }
             let dead = try await deadJob(driver, queue: "scoring-jobs", clock: clock)
             clock.advance(seconds: 100)
-            let recent = try await driver.enqueue(JobRequest(queue: "scoring-jobs", kind: "k", payload: Data())).job
+            let recent = try await driver.enqueue(
+                JobRequest(queue: "scoring-jobs", kind: "k", payload: Data())
+            ).job
             let claimed = try #require(
                 try await driver.claimNextJobs(
                     queue: "scoring-jobs", limit: 1, owner: "w", leaseDuration: .seconds(30)

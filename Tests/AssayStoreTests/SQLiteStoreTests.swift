@@ -63,7 +63,9 @@ struct SQLiteStoreTests {
                 _ = try await fixture.store.insertSubmission(other, job: fixture.scoringJob(for: other.id))
             }
             #expect(try await fixture.store.listSubmissions(SubmissionQuery()).total == 1)
-            #expect(try await fixture.store.jobs.statistics(queues: [])["scoring-jobs"]?.available == 1)
+            #expect(
+                try await fixture.store.jobs.statistics(queues: ["scoring-jobs"])["scoring-jobs"]?.available
+                    == 1)
         }
     }
 
@@ -133,7 +135,7 @@ struct SQLiteStoreTests {
             try await store.insertEvaluation(evaluation(points: 1), job: reportJob)
             try await store.insertEvaluation(evaluation(points: 0), job: reportJob)
             #expect(try await store.evaluation(submissionID: new.id)?.totalPoints == 1)
-            #expect(try await store.jobs.statistics(queues: [])["report-jobs"]?.available == 1)
+            #expect(try await store.jobs.statistics(queues: ["report-jobs"])["report-jobs"]?.available == 1)
         }
     }
 
@@ -188,7 +190,9 @@ struct SQLiteStoreTests {
                 try await group.waitForAll()
             }
             #expect(try await fixture.store.listSubmissions(SubmissionQuery()).total == 200)
-            #expect(try await fixture.store.jobs.statistics(queues: [])["scoring-jobs"]?.available == 200)
+            #expect(
+                try await fixture.store.jobs.statistics(queues: ["scoring-jobs"])["scoring-jobs"]?.available
+                    == 200)
         }
     }
 
@@ -218,7 +222,9 @@ struct SQLiteStoreTests {
             #expect(outcomes.filter { !$0.value }.keys.sorted() == ["s13", "s7"])
             #expect(try await fixture.store.listSubmissions(SubmissionQuery()).total == 39)
             #expect(try await fixture.store.submission(id: "s13") == nil)
-            #expect(try await fixture.store.jobs.statistics(queues: [])["scoring-jobs"]?.available == 39)
+            #expect(
+                try await fixture.store.jobs.statistics(queues: ["scoring-jobs"])["scoring-jobs"]?.available
+                    == 39)
         }
     }
 

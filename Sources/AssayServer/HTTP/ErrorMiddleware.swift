@@ -38,7 +38,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             case .assessmentNotFound: return .notFound(error.description)
             case .idempotencyKeyReused:
                 return APIError(.conflict, code: "idempotency_key_reused", message: error.description)
-            case .unavailable:
+            case .unavailable, .invalidDatabaseURL:
                 return APIError(.serviceUnavailable, code: "database_unavailable", message: error.description)
             }
         case is NIOTooManyBytesError:

@@ -11,14 +11,14 @@ public final class SQLiteJobDriver: JobQueueDriver {
     let pool: SQLiteConnectionPool
     let now: @Sendable () -> Date
 
-    private let completions: SQLiteTransactionBatcher<JobLease, Void>
+    private let completions: TransactionBatcher<JobLease, Void>
 
     init(pool: SQLiteConnectionPool, notifier: JobNotifier, now: @escaping @Sendable () -> Date) {
         self.pool = pool
         self.notifier = notifier
         self.now = now
-        completions = SQLiteTransactionBatcher(pool: pool) { leases, connection in
-            try await Self.complete(leases, on: connection, now: now())
+        completions = TransactionBatcher { leases in
+            try await pool.transaction { try await Self.complete(leases, on: $0, now: now()) }
         }
     }
 
@@ -193,7 +193,7 @@ public final class SQLiteJobDriver: JobQueueDriver {
             """)
         var result = Dictionary(uniqueKeysWithValues: queues.map { ($0, QueueStatistics()) })
         for row in rows {
-            guard let queue = row.string("queue") else { continue }
+            guard let queue = row.string("queue"), result[queue] != nil else { continue }
             result[queue] = QueueStatistics(
                 available: row.int("available"), scheduled: row.int("scheduled"), running: row.int("running"),
                 dead: row.int("dead"), completedLastHour: row.int("completed_last_hour"),

@@ -16,37 +16,40 @@ final class SQLiteResultWriter: Sendable {
         var document: Data
     }
 
-    private let evaluations: SQLiteTransactionBatcher<PendingEvaluation, Void>
-    private let reports: SQLiteTransactionBatcher<PendingReport, Void>
+    private let evaluations: TransactionBatcher<PendingEvaluation, Void>
+    private let reports: TransactionBatcher<PendingReport, Void>
 
     init(pool: SQLiteConnectionPool, jobDriver: SQLiteJobDriver) {
-        evaluations = SQLiteTransactionBatcher(
-            pool: pool,
-            body: { batch, connection in
-                let rows = batch.map { pending -> SQLiteQuery in
-                    "(\(pending.evaluation.submissionID), \(json: pending.document), \(pending.evaluation.evaluatedAt))"
+        evaluations = TransactionBatcher(
+            write: { batch in
+                try await pool.transaction { connection in
+                    let rows = batch.map { pending -> SQLiteQuery in
+                        "(\(pending.evaluation.submissionID), \(json: pending.document), \(pending.evaluation.evaluatedAt))"
+                    }
+                    try await connection.run(
+                        """
+                        INSERT INTO evaluations (submission_id, document, created_at) VALUES \(SQLiteQuery.joined(rows))
+                        ON CONFLICT (submission_id) DO NOTHING
+                        """)
+                    _ = try await jobDriver.enqueue(batch.map(\.job), on: connection)
+                    return batch.map { _ in .success(()) }
                 }
-                try await connection.run(
-                    """
-                    INSERT INTO evaluations (submission_id, document, created_at) VALUES \(SQLiteQuery.joined(rows))
-                    ON CONFLICT (submission_id) DO NOTHING
-                    """)
-                _ = try await jobDriver.enqueue(batch.map(\.job), on: connection)
-                return batch.map { _ in .success(()) }
             },
             afterCommit: { batch, _ in
                 for queue in Set(batch.map(\.job.queue)) { jobDriver.notifier.notify(queue: queue) }
             })
-        reports = SQLiteTransactionBatcher(pool: pool) { batch, connection in
-            let rows = batch.map { pending -> SQLiteQuery in
-                "(\(pending.report.submissionID), \(json: pending.document), \(pending.report.generatedAt))"
+        reports = TransactionBatcher { batch in
+            try await pool.transaction { connection in
+                let rows = batch.map { pending -> SQLiteQuery in
+                    "(\(pending.report.submissionID), \(json: pending.document), \(pending.report.generatedAt))"
+                }
+                try await connection.run(
+                    """
+                    INSERT INTO reports (submission_id, document, created_at) VALUES \(SQLiteQuery.joined(rows))
+                    ON CONFLICT (submission_id) DO NOTHING
+                    """)
+                return batch.map { _ in .success(()) }
             }
-            try await connection.run(
-                """
-                INSERT INTO reports (submission_id, document, created_at) VALUES \(SQLiteQuery.joined(rows))
-                ON CONFLICT (submission_id) DO NOTHING
-                """)
-            return batch.map { _ in .success(()) }
         }
     }
 

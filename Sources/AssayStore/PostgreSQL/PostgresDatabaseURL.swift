@@ -1,0 +1,80 @@
+import Foundation
+import NIOSSL
+import PostgresNIO
+
+/// A `postgres://user:password@host:port/database?sslmode=…` URL, read into client settings.
+///
+/// `sslmode` follows libpq: `disable`, `prefer` (the default: TLS when the server offers it),
+/// `require` (TLS, certificate not checked, as managed PostgreSQL services document it) and
+/// `verify-full` (TLS with the certificate checked against the host name).
+public struct PostgresDatabaseURL: Sendable, Equatable {
+    public enum SSLMode: String, Sendable, CaseIterable {
+        case disable
+        case prefer
+        case require
+        case verifyFull = "verify-full"
+    }
+
+    public var host: String
+    public var port: Int
+    public var username: String
+    public var password: String?
+    public var database: String
+    public var sslMode: SSLMode
+
+    /// Parses the URL, or says what is wrong with it.
+    public init(_ url: String) throws(StoreError) {
+        guard let components = URLComponents(string: url),
+            components.scheme == "postgres" || components.scheme == "postgresql"
+        else { throw StoreError.invalidDatabaseURL("'\(url)' is not postgres://user:pass@host:port/db") }
+        guard let host = components.host, !host.isEmpty else {
+            throw StoreError.invalidDatabaseURL("'\(url)' names no host")
+        }
+        guard let user = components.user, !user.isEmpty else {
+            throw StoreError.invalidDatabaseURL("'\(url)' names no user")
+        }
+        let database = String(components.path.drop { $0 == "/" })
+        guard !database.isEmpty else { throw StoreError.invalidDatabaseURL("'\(url)' names no database") }
+        let mode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? SSLMode.prefer.rawValue
+        guard let sslMode = SSLMode(rawValue: mode) else {
+            let accepted = SSLMode.allCases.map(\.rawValue).joined(separator: ", ")
+            throw StoreError.invalidDatabaseURL("sslmode '\(mode)' is not one of \(accepted)")
+        }
+        self.host = host
+        self.port = components.port ?? 5432
+        self.username = user.removingPercentEncoding ?? user
+        self.password = components.password.map { $0.removingPercentEncoding ?? $0 }
+        self.database = database.removingPercentEncoding ?? database
+        self.sslMode = sslMode
+    }
+
+    private var tlsConfiguration: TLSConfiguration {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if sslMode != .verifyFull { configuration.certificateVerification = .none }
+        return configuration
+    }
+
+    /// Settings for the connection pool.
+    func clientConfiguration() -> PostgresClient.Configuration {
+        let tls: PostgresClient.Configuration.TLS =
+            switch sslMode {
+            case .disable: .disable
+            case .prefer: .prefer(tlsConfiguration)
+            case .require, .verifyFull: .require(tlsConfiguration)
+            }
+        return PostgresClient.Configuration(
+            host: host, port: port, username: username, password: password, database: database, tls: tls)
+    }
+
+    /// Settings for the single connection that listens for notifications.
+    func connectionConfiguration() throws -> PostgresConnection.Configuration {
+        let tls: PostgresConnection.Configuration.TLS =
+            switch sslMode {
+            case .disable: .disable
+            case .prefer: .prefer(try NIOSSLContext(configuration: tlsConfiguration))
+            case .require, .verifyFull: .require(try NIOSSLContext(configuration: tlsConfiguration))
+            }
+        return PostgresConnection.Configuration(
+            host: host, port: port, username: username, password: password, database: database, tls: tls)
+    }
+}

@@ -1,0 +1,222 @@
+import Foundation
+import JobQueue
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// The job driver on PostgreSQL: claims with `FOR UPDATE SKIP LOCKED`, several jobs a round trip;
+/// completions batched; enqueue joins the store's transactions and announces itself with
+/// `pg_notify`, which the store's listener turns into wake-ups for this process's workers.
+public final class PostgresJobDriver: JobQueueDriver {
+    public let notifier: JobNotifier
+    let client: PostgresClient
+    let logger: Logger
+    let now: @Sendable () -> Date
+    private let completions: TransactionBatcher<JobLease, Void>
+
+    /// The channel enqueues notify on; the payload is the queue's name.
+    static let channel = "assay_jobs"
+
+    /// The columns of a job, as ``job(from:)`` reads them.
+    static let columns = """
+        id, queue, kind, payload, dedupe_key, state, attempt, max_attempts, run_at, lease_owner, lease_expires_at,
+        errors::text AS errors, created_at, updated_at, completed_at
+        """
+
+    init(client: PostgresClient, notifier: JobNotifier, logger: Logger, now: @escaping @Sendable () -> Date) {
+        self.client = client
+        self.notifier = notifier
+        self.logger = logger
+        self.now = now
+        completions = TransactionBatcher { leases in
+            try await Self.complete(leases, client: client, logger: logger, now: now())
+        }
+    }
+
+    public func enqueue(_ request: JobRequest) async throws -> EnqueueResult {
+        let results = try await client.withTransaction(logger: logger) { connection in
+            try await enqueue([request], on: connection)
+        }
+        if results[0].inserted { notifier.notify(queue: request.queue) }
+        return results[0]
+    }
+
+    /// Enqueues the jobs with one statement inside the caller's transaction, in order, and notifies
+    /// their queues when it commits; a job whose dedupe key is taken yields the job that holds it.
+    func enqueue(_ requests: [JobRequest], on connection: PostgresConnection) async throws -> [EnqueueResult]
+    {
+        guard !requests.isEmpty else { return [] }
+        let now = now()
+        let jobs = requests.map { $0.makeJob(now: now) }
+        let inserted = try await connection.rows(
+            """
+            INSERT INTO jobs (id, queue, kind, payload, dedupe_key, state, attempt, max_attempts, run_at, errors,
+                              created_at, updated_at)
+            SELECT id, queue, kind, payload, NULLIF(dedupe_key, ''), state, 0, max_attempts, run_at, '[]', \(now), \(now)
+            FROM unnest(\(jobs.map(\.id))::text[], \(jobs.map(\.queue))::text[], \(jobs.map(\.kind))::text[],
+                        \(jobs.map { ByteBuffer(bytes: $0.payload) })::bytea[], \(jobs.map { $0.dedupeKey ?? "" })::text[],
+                        \(jobs.map(\.state.rawValue))::text[], \(jobs.map(\.maxAttempts))::int8[],
+                        \(jobs.map(\.runAt))::timestamptz[])
+                AS t(id, queue, kind, payload, dedupe_key, state, max_attempts, run_at)
+            ON CONFLICT (dedupe_key, queue) WHERE dedupe_key IS NOT NULL DO NOTHING
+            RETURNING id
+            """, logger: logger)
+        let insertedIDs = Set(try inserted.map { try $0.string("id") })
+        var results: [EnqueueResult] = []
+        for job in jobs {
+            if insertedIDs.contains(job.id) {
+                results.append(EnqueueResult(job: job, inserted: true))
+                continue
+            }
+            let existing = try await connection.rows(
+                """
+                SELECT \(unescaped: Self.columns) FROM jobs WHERE dedupe_key = \(job.dedupeKey) AND queue = \(job.queue)
+                """, logger: logger)
+            guard let row = existing.first else {
+                throw JobQueueError.dedupeConflict(queue: job.queue, dedupeKey: job.dedupeKey ?? "")
+            }
+            results.append(EnqueueResult(job: try Self.job(from: row), inserted: false))
+        }
+        let queues = Array(Set(results.filter(\.inserted).map(\.job.queue)))
+        if !queues.isEmpty {
+            try await connection.query(
+                "SELECT pg_notify(\(Self.channel), queue) FROM unnest(\(queues)::text[]) AS q(queue)",
+                logger: logger)
+        }
+        return results
+    }
+
+    public func claimNextJobs(queue: String, limit: Int, owner: String, leaseDuration: Duration) async throws
+        -> [Job]
+    {
+        let now = now()
+        let expiry = now + leaseDuration.seconds
+        let rows = try await client.rows(
+            """
+            WITH exhausted AS (
+                UPDATE jobs SET state = 'dead', lease_owner = NULL, lease_expires_at = NULL, updated_at = \(now),
+                    errors = errors || jsonb_build_array(jsonb_build_object(
+                        'attempt', attempt, 'failed_at', \(now.timeIntervalSince1970)::float8,
+                        'message', \(JobLeaseExpiry.message)::text))
+                WHERE id IN (
+                    SELECT id FROM jobs
+                    WHERE queue = \(queue) AND state = 'running' AND lease_expires_at <= \(now)
+                      AND attempt >= max_attempts
+                    FOR UPDATE SKIP LOCKED)
+                RETURNING id
+            ), due AS (
+                SELECT id FROM jobs
+                WHERE queue = \(queue) AND state IN ('available', 'scheduled') AND run_at <= \(now)
+                ORDER BY run_at LIMIT \(limit) FOR UPDATE SKIP LOCKED
+            ), expired AS (
+                SELECT id FROM jobs
+                WHERE queue = \(queue) AND state = 'running' AND lease_expires_at <= \(now) AND attempt < max_attempts
+                ORDER BY lease_expires_at LIMIT \(limit) FOR UPDATE SKIP LOCKED
+            )
+            UPDATE jobs SET
+                errors = CASE WHEN state = 'running'
+                    THEN errors || jsonb_build_array(jsonb_build_object(
+                        'attempt', attempt, 'failed_at', \(now.timeIntervalSince1970)::float8,
+                        'message', \(JobLeaseExpiry.message)::text))
+                    ELSE errors END,
+                state = 'running', attempt = attempt + 1, lease_owner = \(owner), lease_expires_at = \(expiry),
+                updated_at = \(now)
+            WHERE id IN (SELECT id FROM (SELECT id FROM due UNION ALL SELECT id FROM expired) AS picked LIMIT \(limit))
+            RETURNING \(unescaped: Self.columns)
+            """, logger: logger)
+        return try rows.map(Self.job(from:)).sorted { ($0.runAt, $0.id) < ($1.runAt, $1.id) }
+    }
+
+    public func renewLease(_ lease: JobLease, for duration: Duration) async throws -> Bool {
+        let now = now()
+        let rows = try await client.rows(
+            """
+            UPDATE jobs SET lease_expires_at = \(now + duration.seconds), updated_at = \(now)
+            WHERE id = \(lease.jobID) AND state = 'running' AND attempt = \(lease.attempt)
+              AND lease_owner = \(lease.owner)
+            RETURNING id
+            """, logger: logger)
+        return !rows.isEmpty
+    }
+
+    /// Marks the job completed; completions that arrive together share one statement.
+    public func complete(_ lease: JobLease) async throws {
+        try await completions.submit(lease)
+    }
+
+    private static func complete(_ leases: [JobLease], client: PostgresClient, logger: Logger, now: Date)
+        async throws -> [Result<Void, any Error>]
+    {
+        let rows = try await client.rows(
+            """
+            UPDATE jobs SET state = 'completed', completed_at = \(now), updated_at = \(now),
+                lease_owner = NULL, lease_expires_at = NULL
+            FROM unnest(\(leases.map(\.jobID))::text[], \(leases.map(\.attempt))::int8[], \(leases.map(\.owner))::text[])
+                AS done(id, attempt, owner)
+            WHERE jobs.id = done.id AND jobs.attempt = done.attempt AND jobs.lease_owner = done.owner
+              AND jobs.state = 'running'
+            RETURNING jobs.id
+            """, logger: logger)
+        let completed = Set(try rows.map { try $0.string("id") })
+        return leases.map {
+            completed.contains($0.jobID) ? .success(()) : .failure(JobQueueError.leaseLost($0))
+        }
+    }
+
+    public func fail(_ lease: JobLease, error: JobAttemptError, retryAt: Date?) async throws -> JobState {
+        let rows = try await client.rows(
+            """
+            UPDATE jobs SET
+                state = CASE WHEN \(retryAt)::timestamptz IS NOT NULL AND attempt < max_attempts
+                    THEN 'scheduled' ELSE 'dead' END,
+                run_at = CASE WHEN \(retryAt)::timestamptz IS NOT NULL AND attempt < max_attempts
+                    THEN \(retryAt)::timestamptz ELSE run_at END,
+                errors = errors || jsonb_build_array(jsonb_build_object(
+                    'attempt', \(error.attempt)::int8, 'failed_at', \(error.failedAt.timeIntervalSince1970)::float8,
+                    'message', \(error.message)::text)),
+                lease_owner = NULL, lease_expires_at = NULL, updated_at = \(now())
+            WHERE id = \(lease.jobID) AND state = 'running' AND attempt = \(lease.attempt)
+              AND lease_owner = \(lease.owner)
+            RETURNING state
+            """, logger: logger)
+        guard let state = try rows.first.map({ try $0.string("state") }).flatMap(JobState.init(rawValue:))
+        else {
+            throw JobQueueError.leaseLost(lease)
+        }
+        return state
+    }
+
+    public func release(_ lease: JobLease) async throws {
+        let rows = try await client.rows(
+            """
+            UPDATE jobs SET state = 'available', attempt = attempt - 1, lease_owner = NULL, lease_expires_at = NULL,
+                updated_at = \(now())
+            WHERE id = \(lease.jobID) AND state = 'running' AND attempt = \(lease.attempt)
+              AND lease_owner = \(lease.owner)
+            RETURNING queue
+            """, logger: logger)
+        guard let queue = try rows.first?.string("queue") else { throw JobQueueError.leaseLost(lease) }
+        notifier.notify(queue: queue)
+    }
+
+    public func job(id: String) async throws -> Job? {
+        try await client.rows("SELECT \(unescaped: Self.columns) FROM jobs WHERE id = \(id)", logger: logger)
+            .first.map(Self.job(from:))
+    }
+
+    static func job(from row: PostgresRandomAccessRow) throws -> Job {
+        let errorDecoder = JSONDecoder()
+        errorDecoder.dateDecodingStrategy = .secondsSince1970
+        return Job(
+            id: try row.string("id"), queue: try row.string("queue"), kind: try row.string("kind"),
+            payload: Data(try row["payload"].decode(ByteBuffer.self).readableBytesView),
+            dedupeKey: try row.optionalString("dedupe_key"),
+            state: JobState(rawValue: try row.string("state")) ?? .dead, attempt: try row.int("attempt"),
+            maxAttempts: try row.int("max_attempts"), runAt: try row.date("run_at"),
+            leaseOwner: try row.optionalString("lease_owner"),
+            leaseExpiresAt: try row.optionalDate("lease_expires_at"),
+            errors: try errorDecoder.decode([JobAttemptError].self, from: row.textData("errors")),
+            createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"),
+            completedAt: try row.optionalDate("completed_at"))
+    }
+}

@@ -1,0 +1,68 @@
+import AssayCore
+import Foundation
+import JobQueue
+import Logging
+import PostgresNIO
+
+/// Stores evaluations (with their report jobs) and reports on PostgreSQL, once each, many to one transaction.
+final class PostgresResultWriter: Sendable {
+    private struct PendingEvaluation: Sendable {
+        var evaluation: Evaluation
+        var document: String
+        var job: JobRequest
+    }
+
+    private struct PendingReport: Sendable {
+        var report: Report
+        var document: String
+    }
+
+    private let evaluations: TransactionBatcher<PendingEvaluation, Void>
+    private let reports: TransactionBatcher<PendingReport, Void>
+
+    init(client: PostgresClient, jobDriver: PostgresJobDriver, logger: Logger) {
+        evaluations = TransactionBatcher(
+            write: { batch in
+                try await client.withTransaction(logger: logger) { connection in
+                    try await connection.query(
+                        """
+                        INSERT INTO evaluations (submission_id, document, created_at)
+                        SELECT submission_id, document::jsonb, created_at
+                        FROM unnest(\(batch.map(\.evaluation.submissionID))::text[], \(batch.map(\.document))::text[],
+                                    \(batch.map(\.evaluation.evaluatedAt))::timestamptz[])
+                            AS t(submission_id, document, created_at)
+                        ON CONFLICT (submission_id) DO NOTHING
+                        """, logger: logger)
+                    _ = try await jobDriver.enqueue(batch.map(\.job), on: connection)
+                    return batch.map { _ in .success(()) }
+                }
+            },
+            afterCommit: { batch, _ in
+                for queue in Set(batch.map(\.job.queue)) { jobDriver.notifier.notify(queue: queue) }
+            })
+        reports = TransactionBatcher { batch in
+            try await client.query(
+                """
+                INSERT INTO reports (submission_id, document, created_at)
+                SELECT submission_id, document::jsonb, created_at
+                FROM unnest(\(batch.map(\.report.submissionID))::text[], \(batch.map(\.document))::text[],
+                            \(batch.map(\.report.generatedAt))::timestamptz[])
+                    AS t(submission_id, document, created_at)
+                ON CONFLICT (submission_id) DO NOTHING
+                """, logger: logger)
+            return batch.map { _ in .success(()) }
+        }
+    }
+
+    /// Stores the evaluation unless one exists, and enqueues `job` (de-duplicated) in the same transaction.
+    func insert(_ evaluation: Evaluation, job: JobRequest) async throws {
+        let document = String(decoding: try AssayJSON.encoder().encode(evaluation), as: UTF8.self)
+        try await evaluations.submit(PendingEvaluation(evaluation: evaluation, document: document, job: job))
+    }
+
+    /// Stores the report unless one exists.
+    func insert(_ report: Report) async throws {
+        let document = String(decoding: try AssayJSON.encoder().encode(report), as: UTF8.self)
+        try await reports.submit(PendingReport(report: report, document: document))
+    }
+}

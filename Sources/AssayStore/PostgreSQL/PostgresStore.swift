@@ -1,0 +1,234 @@
+import AssayCore
+import Foundation
+import JobQueue
+import Logging
+import PostgresNIO
+import Synchronization
+
+/// The store on PostgreSQL: for several API and worker processes on several hosts at once.
+///
+/// It owns a connection pool and, unless notifications are turned off (for connection poolers
+/// that do not pass `LISTEN` through), one listening connection that wakes this process's workers
+/// when any process enqueues.
+public final class PostgresStore: AssayStore {
+    public let jobs: any JobQueueDriver
+    private let client: PostgresClient
+    private let logger: Logger
+    private let jobDriver: PostgresJobDriver
+    private let submissionWriter: PostgresSubmissionWriter
+    private let resultWriter: PostgresResultWriter
+    private let background: Mutex<[Task<Void, Never>]>
+    private let assessmentCache = Mutex<[String: Assessment]>([:])
+    private static let assessmentCacheLimit = 1000
+
+    /// Connects, applies pending migrations when asked, and starts listening for new jobs when asked.
+    public static func open(
+        url: String, migrate: Bool = true, listen: Bool = true, notifier: JobNotifier = JobNotifier(),
+        logger: Logger, now: @escaping @Sendable () -> Date = Date.init
+    ) async throws -> PostgresStore {
+        let databaseURL = try PostgresDatabaseURL(url)
+        var configuration = databaseURL.clientConfiguration()
+        configuration.options.maximumConnections = 32
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let runner = Task { await client.run() }
+        let store = PostgresStore(
+            client: client, runner: runner, notifier: notifier, logger: logger, now: now)
+        do {
+            if migrate {
+                let applied = try await PostgresMigrations.apply(client: client, logger: logger)
+                if !applied.isEmpty {
+                    logger.info("database migrated", metadata: ["versions": .string("\(applied)")])
+                }
+            }
+        } catch {
+            try await store.close()
+            throw error
+        }
+        if listen {
+            store.background.withLock {
+                $0.append(
+                    Task {
+                        await PostgresNotificationListener.run(
+                            url: databaseURL, notifier: notifier, logger: logger)
+                    })
+            }
+        }
+        return store
+    }
+
+    private init(
+        client: PostgresClient, runner: Task<Void, Never>, notifier: JobNotifier, logger: Logger,
+        now: @escaping @Sendable () -> Date
+    ) {
+        self.client = client
+        self.logger = logger
+        background = Mutex([runner])
+        jobDriver = PostgresJobDriver(client: client, notifier: notifier, logger: logger, now: now)
+        jobs = jobDriver
+        submissionWriter = PostgresSubmissionWriter(client: client, jobDriver: jobDriver, logger: logger)
+        resultWriter = PostgresResultWriter(client: client, jobDriver: jobDriver, logger: logger)
+    }
+
+    /// Applies migrations not yet applied; returns their versions.
+    @discardableResult
+    public func migrate() async throws -> [Int] {
+        try await PostgresMigrations.apply(client: client, logger: logger)
+    }
+
+    public func ping() async throws {
+        try await client.query("SELECT 1", logger: logger)
+    }
+
+    public func close() async throws {
+        let tasks = background.withLock { tasks in
+            defer { tasks.removeAll() }
+            return tasks
+        }
+        for task in tasks.reversed() {
+            task.cancel()
+            await task.value
+        }
+    }
+
+    // MARK: Assessments
+
+    public func insertAssessment(_ assessment: Assessment, at date: Date) async throws {
+        let document = String(decoding: try AssayJSON.encoder().encode(assessment), as: UTF8.self)
+        let rows = try await client.rows(
+            """
+            INSERT INTO assessments (id, title, question_count, document, created_at)
+            VALUES (\(assessment.id), \(assessment.title), \(assessment.questions.count), \(document)::jsonb, \(date))
+            ON CONFLICT (id) DO NOTHING RETURNING id
+            """, logger: logger)
+        if rows.isEmpty { throw StoreError.assessmentExists(assessment.id) }
+    }
+
+    /// One assessment. Assessments never change once stored, so each is read and decoded once per process.
+    public func assessment(id: String) async throws -> Assessment? {
+        if let cached = assessmentCache.withLock({ $0[id] }) { return cached }
+        let rows = try await client.rows(
+            "SELECT document::text AS document FROM assessments WHERE id = \(id)", logger: logger)
+        guard let row = rows.first else { return nil }
+        let assessment = try AssayJSON.decoder().decode(Assessment.self, from: row.textData("document"))
+        assessmentCache.withLock { cache in
+            if cache.count >= Self.assessmentCacheLimit { cache.removeAll() }
+            cache[id] = assessment
+        }
+        return assessment
+    }
+
+    public func listAssessments(limit: Int, offset: Int) async throws -> Page<AssessmentSummary> {
+        let rows = try await client.rows(
+            """
+            SELECT id, title, question_count, created_at, count(*) OVER () AS total FROM assessments
+            ORDER BY created_at, id LIMIT \(limit) OFFSET \(offset)
+            """, logger: logger)
+        let items = try rows.map {
+            AssessmentSummary(
+                id: try $0.string("id"), title: try $0.string("title"),
+                questionCount: try $0.int("question_count"),
+                createdAt: try $0.date("created_at"))
+        }
+        if let total = try rows.first?.int("total") { return Page(items: items, total: total) }
+        let count = try await client.rows("SELECT count(*) AS total FROM assessments", logger: logger)
+        return Page(items: items, total: try count.first?.int("total") ?? 0)
+    }
+
+    // MARK: Submissions
+
+    public func insertSubmission(_ submission: NewSubmission, job: JobRequest) async throws
+        -> SubmissionInsertOutcome
+    {
+        try await submissionWriter.insert(submission, job: job)
+    }
+
+    public func submission(id: String) async throws -> SubmissionRecord? {
+        try await Self.submissions(
+            Self.submissionQuery(id: id), on: { try await client.rows($0, logger: logger) }
+        )
+        .first
+    }
+
+    public func listSubmissions(_ query: SubmissionQuery) async throws -> Page<SubmissionRecord> {
+        let status = query.status?.rawValue
+        let rows = try await client.rows(
+            """
+            SELECT *, count(*) OVER () AS total FROM (\(unescaped: Self.withStatus)) AS s
+            WHERE (\(query.assessmentID)::text IS NULL OR s.assessment_id = \(query.assessmentID)::text)
+              AND (\(status)::text IS NULL OR s.status = \(status)::text)
+            ORDER BY s.created_at DESC, s.id LIMIT \(query.limit) OFFSET \(query.offset)
+            """, logger: logger)
+        let items = try rows.map(Self.submission(from:))
+        if let total = try rows.first?.int("total") { return Page(items: items, total: total) }
+        let count = try await client.rows(
+            """
+            SELECT count(*) AS total FROM (\(unescaped: Self.withStatus)) AS s
+            WHERE (\(query.assessmentID)::text IS NULL OR s.assessment_id = \(query.assessmentID)::text)
+              AND (\(status)::text IS NULL OR s.status = \(status)::text)
+            """, logger: logger)
+        return Page(items: items, total: try count.first?.int("total") ?? 0)
+    }
+
+    /// Submissions with their status, derived as on every backend (see ``SubmissionStatus``): from the
+    /// report, the evaluation and the jobs whose dedupe key is the submission id.
+    static let withStatus = """
+        SELECT s.id, s.assessment_id, s.content::text AS content, s.created_at,
+            CASE
+                WHEN EXISTS (SELECT 1 FROM reports r WHERE r.submission_id = s.id) THEN 'completed'
+                WHEN EXISTS (SELECT 1 FROM jobs j WHERE j.dedupe_key = s.id AND j.state = 'dead') THEN 'failed'
+                WHEN NOT EXISTS (SELECT 1 FROM jobs j WHERE j.dedupe_key = s.id
+                                 AND j.state IN ('available', 'scheduled', 'running')) THEN 'failed'
+                WHEN EXISTS (SELECT 1 FROM evaluations e WHERE e.submission_id = s.id) THEN 'reporting'
+                WHEN EXISTS (SELECT 1 FROM jobs j WHERE j.dedupe_key = s.id
+                             AND (j.state = 'running' OR j.attempt > 0)) THEN 'scoring'
+                ELSE 'queued'
+            END AS status
+        FROM submissions s
+        """
+
+    static func submissionQuery(id: String) -> PostgresQuery {
+        "SELECT * FROM (\(unescaped: withStatus) WHERE s.id = \(id)) AS s"
+    }
+
+    static func submissions(
+        _ query: PostgresQuery, on run: (PostgresQuery) async throws -> [PostgresRandomAccessRow]
+    ) async throws -> [SubmissionRecord] {
+        try await run(query).map(submission(from:))
+    }
+
+    private static func submission(from row: PostgresRandomAccessRow) throws -> SubmissionRecord {
+        SubmissionRecord(
+            id: try row.string("id"), assessmentID: try row.string("assessment_id"),
+            content: try AssayJSON.decoder().decode(SubmissionContent.self, from: row.textData("content")),
+            status: SubmissionStatus(rawValue: try row.string("status")) ?? .queued,
+            createdAt: try row.date("created_at"))
+    }
+
+    // MARK: Evaluations and reports
+
+    public func insertEvaluation(_ evaluation: Evaluation, job: JobRequest) async throws {
+        try await resultWriter.insert(evaluation, job: job)
+    }
+
+    public func evaluation(submissionID: String) async throws -> Evaluation? {
+        let rows = try await client.rows(
+            "SELECT document::text AS document FROM evaluations WHERE submission_id = \(submissionID)",
+            logger: logger)
+        return try rows.first.map {
+            try AssayJSON.decoder().decode(Evaluation.self, from: $0.textData("document"))
+        }
+    }
+
+    public func insertReport(_ report: Report) async throws {
+        try await resultWriter.insert(report)
+    }
+
+    public func report(submissionID: String) async throws -> Report? {
+        let rows = try await client.rows(
+            "SELECT document::text AS document FROM reports WHERE submission_id = \(submissionID)",
+            logger: logger)
+        return try rows.first.map {
+            try AssayJSON.decoder().decode(Report.self, from: $0.textData("document"))
+        }
+    }
+}

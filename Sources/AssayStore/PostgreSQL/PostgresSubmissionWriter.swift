@@ -1,0 +1,93 @@
+import AssayCore
+import Foundation
+import JobQueue
+import Logging
+import PostgresNIO
+
+/// Stores submissions with their scoring jobs on PostgreSQL, many requests to one transaction.
+///
+/// Submissions that arrive together are written by one transaction with one `unnest` insert for the
+/// submissions and one for their jobs (``SubmissionBatch`` has the rules).
+final class PostgresSubmissionWriter: Sendable {
+    private let batcher: TransactionBatcher<PendingSubmission, SubmissionInsertOutcome>
+
+    init(client: PostgresClient, jobDriver: PostgresJobDriver, logger: Logger) {
+        batcher = TransactionBatcher(
+            write: { batch in
+                try await client.withTransaction(logger: logger) { connection in
+                    try await SubmissionBatch.insert(
+                        batch, in: Transaction(connection: connection, jobDriver: jobDriver, logger: logger))
+                }
+            },
+            afterCommit: { batch, results in
+                let queues = Set(
+                    zip(batch, results).compactMap { pending, result -> String? in
+                        guard case .success(.created) = result else { return nil }
+                        return pending.job.queue
+                    })
+                for queue in queues { jobDriver.notifier.notify(queue: queue) }
+            })
+    }
+
+    func insert(_ submission: NewSubmission, job: JobRequest) async throws -> SubmissionInsertOutcome {
+        let content = try AssayJSON.encoder().encode(submission.content)
+        return try await batcher.submit(PendingSubmission(submission: submission, content: content, job: job))
+    }
+
+    private struct Transaction: SubmissionBatchTransaction {
+        let connection: PostgresConnection
+        let jobDriver: PostgresJobDriver
+        let logger: Logger
+
+        func existingAssessments(_ ids: [String]) async throws -> Set<String> {
+            let rows = try await connection.rows(
+                "SELECT id FROM assessments WHERE id = ANY(\(ids)::text[])", logger: logger)
+            return Set(try rows.map { try $0.string("id") })
+        }
+
+        func submissions(idempotencyKeys keys: [String]) async throws -> [String: (
+            id: String, fingerprint: String?
+        )] {
+            let rows = try await connection.rows(
+                """
+                SELECT id, idempotency_key, request_fingerprint FROM submissions
+                WHERE idempotency_key = ANY(\(keys)::text[])
+                """, logger: logger)
+            var found: [String: (id: String, fingerprint: String?)] = [:]
+            for row in rows {
+                found[try row.string("idempotency_key")] = (
+                    try row.string("id"), try row.optionalString("request_fingerprint")
+                )
+            }
+            return found
+        }
+
+        func insertSubmissions(_ batch: [PendingSubmission]) async throws -> Set<String> {
+            let submissions = batch.map(\.submission)
+            let rows = try await connection.rows(
+                """
+                INSERT INTO submissions (id, assessment_id, content, idempotency_key, request_fingerprint, created_at)
+                SELECT id, assessment_id, content::jsonb, NULLIF(idempotency_key, ''), NULLIF(fingerprint, ''), created_at
+                FROM unnest(\(submissions.map(\.id))::text[], \(submissions.map(\.assessmentID))::text[],
+                            \(batch.map { String(decoding: $0.content, as: UTF8.self) })::text[],
+                            \(submissions.map { $0.idempotencyKey ?? "" })::text[],
+                            \(submissions.map { $0.requestFingerprint ?? "" })::text[],
+                            \(submissions.map(\.createdAt))::timestamptz[])
+                    AS t(id, assessment_id, content, idempotency_key, fingerprint, created_at)
+                ON CONFLICT (idempotency_key) DO NOTHING
+                RETURNING id
+                """, logger: logger)
+            return Set(try rows.map { try $0.string("id") })
+        }
+
+        func enqueue(_ jobs: [JobRequest]) async throws {
+            _ = try await jobDriver.enqueue(jobs, on: connection)
+        }
+
+        func submission(id: String) async throws -> SubmissionRecord? {
+            try await PostgresStore.submissions(
+                PostgresStore.submissionQuery(id: id), on: { try await connection.rows($0, logger: logger) }
+            ).first
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import AssayCore
+import Foundation
+import JobQueue
+import SQLiteNIO
+
+/// Stores submissions with their scoring jobs on SQLite, many requests to one transaction.
+///
+/// Submissions that arrive together are written by one `BEGIN IMMEDIATE` transaction with one
+/// multi-row insert for the submissions and one for their jobs (``SubmissionBatch`` has the rules).
+final class SQLiteSubmissionWriter: Sendable {
+    private let batcher: TransactionBatcher<PendingSubmission, SubmissionInsertOutcome>
+
+    init(pool: SQLiteConnectionPool, jobDriver: SQLiteJobDriver) {
+        batcher = TransactionBatcher(
+            write: { batch in
+                try await pool.transaction { connection in
+                    try await SubmissionBatch.insert(
+                        batch, in: Transaction(connection: connection, jobDriver: jobDriver))
+                }
+            },
+            afterCommit: { batch, results in
+                let queues = Set(
+                    zip(batch, results).compactMap { pending, result -> String? in
+                        guard case .success(.created) = result else { return nil }
+                        return pending.job.queue
+                    })
+                for queue in queues { jobDriver.notifier.notify(queue: queue) }
+            })
+    }
+
+    func insert(_ submission: NewSubmission, job: JobRequest) async throws -> SubmissionInsertOutcome {
+        let content = try AssayJSON.encoder().encode(submission.content)
+        return try await batcher.submit(PendingSubmission(submission: submission, content: content, job: job))
+    }
+
+    private struct Transaction: SubmissionBatchTransaction {
+        let connection: SQLiteConnection
+        let jobDriver: SQLiteJobDriver
+
+        func existingAssessments(_ ids: [String]) async throws -> Set<String> {
+            let rows = try await connection.run(
+                "SELECT id FROM assessments WHERE id IN (\(SQLiteQuery.joined(ids.map { "\($0)" })))")
+            return Set(rows.compactMap { $0.string("id") })
+        }
+
+        func submissions(idempotencyKeys keys: [String]) async throws -> [String: (
+            id: String, fingerprint: String?
+        )] {
+            let rows = try await connection.run(
+                """
+                SELECT id, idempotency_key, request_fingerprint FROM submissions
+                WHERE idempotency_key IN (\(SQLiteQuery.joined(keys.map { "\($0)" })))
+                """)
+            var found: [String: (id: String, fingerprint: String?)] = [:]
+            for row in rows {
+                guard let key = row.string("idempotency_key"), let id = row.string("id") else { continue }
+                found[key] = (id, row.string("request_fingerprint"))
+            }
+            return found
+        }
+
+        func insertSubmissions(_ batch: [PendingSubmission]) async throws -> Set<String> {
+            let rows = batch.map { pending -> SQLiteQuery in
+                let submission = pending.submission
+                return """
+                    (\(submission.id), \(submission.assessmentID), \(json: pending.content),
+                     \(submission.idempotencyKey), \(submission.requestFingerprint), \(submission.createdAt))
+                    """
+            }
+            let inserted = try await connection.run(
+                """
+                INSERT INTO submissions (id, assessment_id, content, idempotency_key, request_fingerprint, created_at)
+                VALUES \(SQLiteQuery.joined(rows))
+                ON CONFLICT (idempotency_key) DO NOTHING
+                RETURNING id
+                """)
+            return Set(inserted.compactMap { $0.string("id") })
+        }
+
+        func enqueue(_ jobs: [JobRequest]) async throws {
+            _ = try await jobDriver.enqueue(jobs, on: connection)
+        }
+
+        func submission(id: String) async throws -> SubmissionRecord? {
+            try await SQLiteStore.submission(id: id, on: connection.run)
+        }
+    }
+}

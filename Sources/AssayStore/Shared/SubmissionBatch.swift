@@ -1,0 +1,102 @@
+import AssayCore
+import Foundation
+import JobQueue
+
+/// A submission waiting in a batch, its content already encoded.
+struct PendingSubmission: Sendable {
+    var submission: NewSubmission
+    var content: Data
+    var job: JobRequest
+}
+
+/// The statements a backend runs, inside one transaction, to store a batch of submissions.
+protocol SubmissionBatchTransaction {
+    /// Which of these assessment ids exist.
+    func existingAssessments(_ ids: [String]) async throws -> Set<String>
+    /// The stored submissions holding these idempotency keys: key → (submission id, fingerprint).
+    func submissions(idempotencyKeys keys: [String]) async throws -> [String: (
+        id: String, fingerprint: String?
+    )]
+    /// Inserts the submissions, skipping any whose idempotency key is taken; returns the ids inserted.
+    func insertSubmissions(_ batch: [PendingSubmission]) async throws -> Set<String>
+    /// Enqueues the jobs in this transaction.
+    func enqueue(_ jobs: [JobRequest]) async throws
+    /// One submission with its status.
+    func submission(id: String) async throws -> SubmissionRecord?
+}
+
+/// Stores a batch of submissions with their scoring jobs: the rules, the same on every backend.
+///
+/// A submission to an unknown assessment fails alone. A submission whose idempotency key is held
+/// already (by an earlier request, or by an earlier one in the same batch) returns that submission
+/// when its fingerprint matches, and fails with ``StoreError/idempotencyKeyReused(_:)`` when not.
+/// Every other submission is inserted with its job.
+enum SubmissionBatch {
+    static func insert(_ batch: [PendingSubmission], in transaction: some SubmissionBatchTransaction)
+        async throws -> [Result<SubmissionInsertOutcome, any Error>]
+    {
+        let known = try await transaction.existingAssessments(
+            Array(Set(batch.map(\.submission.assessmentID))))
+        let keys = Array(Set(batch.compactMap(\.submission.idempotencyKey)))
+        let earlier = keys.isEmpty ? [:] : try await transaction.submissions(idempotencyKeys: keys)
+
+        var results: [Result<SubmissionInsertOutcome, any Error>?] = Array(repeating: nil, count: batch.count)
+        var candidates: [Int] = []
+        var firstWithKey: [String: Int] = [:]
+        for (index, pending) in batch.enumerated() {
+            let submission = pending.submission
+            if !known.contains(submission.assessmentID) {
+                results[index] = .failure(StoreError.assessmentNotFound(submission.assessmentID))
+            } else if let key = submission.idempotencyKey, let stored = earlier[key] {
+                results[index] = try await replay(stored, of: submission, key: key, in: transaction)
+            } else if let key = submission.idempotencyKey, let first = firstWithKey[key] {
+                let original = batch[first].submission
+                results[index] =
+                    original.requestFingerprint == submission.requestFingerprint
+                    ? .success(.replayed(record(of: original)))
+                    : .failure(StoreError.idempotencyKeyReused(key))
+            } else {
+                if let key = submission.idempotencyKey { firstWithKey[key] = index }
+                candidates.append(index)
+            }
+        }
+
+        let inserted =
+            candidates.isEmpty ? [] : try await transaction.insertSubmissions(candidates.map { batch[$0] })
+        var jobs: [JobRequest] = []
+        for index in candidates {
+            let submission = batch[index].submission
+            if inserted.contains(submission.id) {
+                jobs.append(batch[index].job)
+                results[index] = .success(.created(record(of: submission)))
+            } else if let key = submission.idempotencyKey,
+                let stored = try await transaction.submissions(idempotencyKeys: [key])[key]
+            {
+                // Another process committed the same key between our look-up and our insert.
+                results[index] = try await replay(stored, of: submission, key: key, in: transaction)
+            } else {
+                results[index] = .failure(
+                    StoreError.unavailable("submission \(submission.id) was not stored"))
+            }
+        }
+        try await transaction.enqueue(jobs)
+        return results.map { $0 ?? .failure(StoreError.unavailable("submission was not stored")) }
+    }
+
+    private static func replay(
+        _ stored: (id: String, fingerprint: String?), of submission: NewSubmission, key: String,
+        in transaction: some SubmissionBatchTransaction
+    ) async throws -> Result<SubmissionInsertOutcome, any Error> {
+        guard stored.fingerprint == submission.requestFingerprint,
+            let record = try await transaction.submission(id: stored.id)
+        else { return .failure(StoreError.idempotencyKeyReused(key)) }
+        return .success(.replayed(record))
+    }
+
+    private static func record(of submission: NewSubmission) -> SubmissionRecord {
+        SubmissionRecord(
+            id: submission.id, assessmentID: submission.assessmentID, content: submission.content,
+            status: .queued,
+            createdAt: submission.createdAt)
+    }
+}
