@@ -79,24 +79,35 @@ let package = Package(
         // The domain: assessments, scoring, reports. Pure, Foundation only.
         .target(name: "AssayCore", swiftSettings: swiftSettings),
 
+        // What the test suites share: temporary folders, a test clock, throwaway databases on each backend.
+        .target(
+            name: "AssayTestSupport",
+            dependencies: [
+                "AssayStore", "JobQueue",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/AssayTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "AssayCoreTests", dependencies: ["AssayCore"], swiftSettings: swiftSettings),
         .testTarget(name: "JobQueueTests", dependencies: ["JobQueue"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AssayStoreTests",
-            dependencies: ["AssayStore", "JobQueue", "AssayCore"],
+            dependencies: ["AssayStore", "JobQueue", "AssayCore", "AssayTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "AssayServerTests",
             dependencies: [
-                "AssayServer",
+                "AssayServer", "AssayTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["assay"],
+            dependencies: ["assay", "AssayTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -15,8 +15,8 @@ public enum AssayApplication {
         switch configuration.database {
         case .sqlite(let path):
             return try await SQLiteStore.open(path: path, logger: logger)
-        case .postgres:
-            throw ConfigurationError(variable: "DATABASE_URL", message: "PostgreSQL is not in this build yet")
+        case .postgres(let url):
+            return try await PostgresStore.open(url: url, listen: configuration.listensForJobs, logger: logger)
         }
     }
 

@@ -3,7 +3,8 @@ import AssayStore
 import Foundation
 import Logging
 
-/// Loads the sample assessments (`Examples/*.json`) into a store that has none.
+/// Loads the sample assessments (`Examples/*.json`, leaving out the sample submissions,
+/// `*-submission.json`) into a store that has none.
 enum SampleAssessments {
     static func loadIfEmpty(into store: any AssayStore, directory: String, now: Date, logger: Logger)
         async throws

@@ -10,6 +10,10 @@ public protocol AssayStore: Sendable {
     /// The job driver that shares this store's database and transactions.
     var jobs: any JobQueueDriver { get }
 
+    /// Applies the migrations this database has not seen; returns their versions.
+    @discardableResult
+    func migrate() async throws -> [Int]
+
     /// Checks that the database answers.
     func ping() async throws
 

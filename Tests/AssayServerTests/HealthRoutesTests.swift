@@ -1,4 +1,5 @@
 import AssayStore
+import AssayTestSupport
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -28,16 +29,22 @@ struct HealthRoutesTests {
 
     @Test func readyIs503WhenTheDatabaseIsClosed() async throws {
         let fixture = try AssayFixture.current()
-        let closed = try await SQLiteStore.open(
-            path: fixture.directory.appending(path: "closed.sqlite").path, logger: fixture.logger)
+        let database = try await TestDatabase.create(TestBackend.selected)
+        let closed = try await database.openStore()
         try await closed.close()
-        try await fixture.withApp(store: closed) { client in
-            try await client.execute(uri: "/ready", method: .get) { response in
-                try expectError(response, status: .serviceUnavailable, code: "database_unavailable")
+        do {
+            try await fixture.withApp(store: closed) { client in
+                try await client.execute(uri: "/ready", method: .get) { response in
+                    try expectError(response, status: .serviceUnavailable, code: "database_unavailable")
+                }
+                try await client.execute(uri: "/health", method: .get) { response in
+                    #expect(response.status == .ok)
+                }
             }
-            try await client.execute(uri: "/health", method: .get) { response in
-                #expect(response.status == .ok)
-            }
+        } catch {
+            try? await database.drop()
+            throw error
         }
+        try await database.drop()
     }
 }

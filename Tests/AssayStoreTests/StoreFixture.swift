@@ -1,36 +1,26 @@
 import AssayCore
 import AssayStore
+import AssayTestSupport
 import Foundation
 import JobQueue
-import Logging
 
-/// A fresh SQLite store in a temporary folder holding the sample assessment, removed afterwards.
+/// A fresh store on one backend holding the sample assessment, removed afterwards.
 struct StoreFixture {
-    let store: SQLiteStore
-    let directory: TemporaryDirectory
+    let store: any AssayStore
+    let database: TestDatabase
     let clock: TestClock
     let assessment: Assessment
 
-    static func with(_ body: (StoreFixture) async throws -> Void) async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+    static func with(_ backend: TestBackend, _ body: (StoreFixture) async throws -> Void) async throws {
         let clock = TestClock()
-        var logger = Logger(label: "test")
-        logger.logLevel = .warning
-        let store = try await SQLiteStore.open(
-            path: directory.path("assay.sqlite"), logger: logger, now: { clock.now() })
-        let examples = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appending(path: "Examples/swift-basics.json")
-        let assessment = try AssayJSON.decoder().decode(Assessment.self, from: Data(contentsOf: examples))
-        try await store.insertAssessment(assessment, at: clock.now())
-        let fixture = StoreFixture(store: store, directory: directory, clock: clock, assessment: assessment)
-        do {
-            try await body(fixture)
-        } catch {
-            try await store.close()
-            throw error
+        try await TestDatabase.withStore(backend, now: { clock.now() }) { store, database in
+            let examples = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appending(path: "Examples/swift-basics.json")
+            let assessment = try AssayJSON.decoder().decode(Assessment.self, from: Data(contentsOf: examples))
+            try await store.insertAssessment(assessment, at: clock.now())
+            try await body(
+                StoreFixture(store: store, database: database, clock: clock, assessment: assessment))
         }
-        try await store.close()
     }
 
     func newSubmission(id: String = UUID().uuidString, key: String? = nil, fingerprint: String? = nil)

@@ -1,3 +1,4 @@
+import AssayTestSupport
 import Foundation
 import Testing
 
@@ -36,7 +37,7 @@ struct CommandLineEndToEndTests {
         }
 
         private static func start(environment extra: [String: String]) async throws -> Server {
-            let sandbox = try ServeEndToEndTests.Sandbox()
+            let sandbox = try await ServeEndToEndTests.Sandbox()
             let environment = sandbox.environment.merging(["ADMIN_API_TOKEN": token]) { $1 }
                 .merging(extra) { $1 }
             let process = try AssayProcess(
@@ -181,7 +182,7 @@ struct CommandLineEndToEndTests {
 
     @Test("with no dead job, dlq list says 0 of 0 and retry --all retries none")
     func emptyDeadLetterQueue() async throws {
-        let sandbox = try ServeEndToEndTests.Sandbox()
+        let sandbox = try await ServeEndToEndTests.Sandbox()
         defer { sandbox.remove() }
         let list = try await Self.assay(["dlq", "list"], environment: sandbox.environment, sandbox: sandbox)
         #expect(list.status == 0, "printed: \(list.output)")
@@ -209,7 +210,7 @@ struct CommandLineEndToEndTests {
             (["dlq", "retry", "no-such-job", "--queue", "scoring-jobs"], "--queue goes with --all"),
         ])
     func mistakes(arguments: [String], message: String) async throws {
-        let sandbox = try ServeEndToEndTests.Sandbox()
+        let sandbox = try await ServeEndToEndTests.Sandbox()
         defer { sandbox.remove() }
         let outcome = try await Self.assay(arguments, environment: sandbox.environment, sandbox: sandbox)
         #expect(outcome.status != 0)
@@ -248,7 +249,8 @@ struct CommandLineEndToEndTests {
 
         let table = try await server.assay("queue", "status")
         #expect(table.status == 0, "printed: \(table.output)")
-        #expect(table.lines.first == "mode: database, backend: sqlite")
+        let backend = TestBackend.selected == .sqlite ? "sqlite" : "postgresql"
+        #expect(table.lines.first == "mode: database, backend: \(backend)")
         #expect(
             Self.row("scoring-jobs", in: table.output)?.dropFirst().first == "3", "printed: \(table.output)")
         #expect(

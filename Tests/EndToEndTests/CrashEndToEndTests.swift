@@ -19,7 +19,7 @@ struct CrashEndToEndTests {
         let admin: HTTPClient
 
         static func start() async throws -> Cluster {
-            let sandbox = try ServeEndToEndTests.Sandbox()
+            let sandbox = try await ServeEndToEndTests.Sandbox()
             let environment = sandbox.environment.merging([
                 "ADMIN_API_TOKEN": token, "JOB_LEASE_SECONDS": "2", "JOB_POLL_SECONDS": "0.1",
                 "JOB_RETRY_BASE_SECONDS": "0.1", "JOB_RETRY_MAX_SECONDS": "1",

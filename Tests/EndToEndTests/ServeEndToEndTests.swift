@@ -1,3 +1,4 @@
+import AssayTestSupport
 import Foundation
 import Testing
 
@@ -9,30 +10,33 @@ import Testing
 struct ServeEndToEndTests {
     static let token = "e2e-admin-token-0123456789"
 
-    /// A temporary working folder and the environment of an `assay serve` that keeps its data there.
+    /// A temporary working folder, a fresh database on the backend under test (`ASSAY_TEST_DATABASE`),
+    /// and the environment of `assay` processes that keep their data there.
+    ///
+    /// ``remove()`` removes the folder; a PostgreSQL database stays on the throwaway test cluster,
+    /// which `scripts/test` removes whole.
     struct Sandbox {
-        let directory: URL
+        let database: TestDatabase
+        var directory: URL { database.directory.url }
         var environment: [String: String] {
             [
                 "DATA_DIR": directory.appendingPathComponent("data").path,
-                "DATABASE_URL": "sqlite://" + directory.appendingPathComponent("data/assay.sqlite").path,
+                "DATABASE_URL": database.url,
                 "EXAMPLES_DIR": AssayProcess.repositoryRoot.appendingPathComponent("Examples").path,
                 "PORT": "0",
             ]
         }
 
-        init() throws {
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-                "assay-e2e-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        init() async throws {
+            database = try await TestDatabase.create(TestBackend.selected)
         }
 
-        func remove() { try? FileManager.default.removeItem(at: directory) }
+        func remove() { database.directory.remove() }
     }
 
     @Test("a submission made over HTTP ends in a report an admin can read, and SIGTERM exits 0")
     func submitToReport() async throws {
-        let sandbox = try Sandbox()
+        let sandbox = try await Sandbox()
         defer { sandbox.remove() }
         let server = try AssayProcess(
             arguments: ["serve"],
@@ -83,7 +87,7 @@ struct ServeEndToEndTests {
 
     @Test("the first start makes an admin token, prints it once and keeps it with mode 0600")
     func adminTokenAtFirstStart() async throws {
-        let sandbox = try Sandbox()
+        let sandbox = try await Sandbox()
         defer { sandbox.remove() }
         let first = try AssayProcess(
             arguments: ["serve"], environment: sandbox.environment, workingDirectory: sandbox.directory)
@@ -118,7 +122,7 @@ struct ServeEndToEndTests {
             ("USE_SERVICE_BUS", "maybe", "USE_SERVICE_BUS:"),
         ])
     func badConfiguration(variable: String, value: String, expected: String) async throws {
-        let sandbox = try Sandbox()
+        let sandbox = try await Sandbox()
         defer { sandbox.remove() }
         let server = try AssayProcess(
             arguments: ["serve"], environment: sandbox.environment.merging([variable: value]) { $1 },
@@ -131,14 +135,18 @@ struct ServeEndToEndTests {
 
     @Test("assay migrate creates the schema and exits 0")
     func migrate() async throws {
-        let sandbox = try Sandbox()
+        let sandbox = try await Sandbox()
         defer { sandbox.remove() }
         let migrate = try AssayProcess(
             arguments: ["migrate"], environment: sandbox.environment, workingDirectory: sandbox.directory)
         #expect(try await migrate.exitStatus() == 0)
         #expect(migrate.printed.contains("database is up to date"))
+        let status = try AssayProcess(
+            arguments: ["queue", "status", "--json"], environment: sandbox.environment,
+            workingDirectory: sandbox.directory)
+        #expect(try await status.exitStatus() == 0)
+        let json = try JSONSerialization.jsonObject(with: Data(status.printed.utf8)) as? [String: Any]
         #expect(
-            FileManager.default.fileExists(
-                atPath: sandbox.directory.appendingPathComponent("data/assay.sqlite").path))
+            json?["backend"] as? String == (sandbox.database.backend == .sqlite ? "sqlite" : "postgresql"))
     }
 }

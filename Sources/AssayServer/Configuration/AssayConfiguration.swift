@@ -18,6 +18,8 @@ public struct AssayConfiguration: Sendable {
     public var pollInterval: Duration
     /// How long completed jobs are kept.
     public var completedRetention: Duration
+    /// Whether workers wake on PostgreSQL notifications; off behind poolers that drop `LISTEN`, leaving the poll.
+    public var listensForJobs: Bool
     /// The admin bearer token; `nil` means: read it from the data folder, or make one at first start.
     public var adminToken: String?
     public var scorer: String
@@ -62,6 +64,7 @@ public struct AssayConfiguration: Sendable {
         retryPolicy = RetryPolicy(maxRetries: maxRetries, base: .seconds(base), maximum: .seconds(maximum))
         leaseDuration = .seconds(try reader.seconds("JOB_LEASE_SECONDS", default: 30, in: 1...3600))
         pollInterval = .seconds(try reader.seconds("JOB_POLL_SECONDS", default: 0.5, in: 0.01...60))
+        listensForJobs = try reader.bool("JOB_LISTEN_NOTIFY", default: true)
         completedRetention = .seconds(
             86_400 * (try reader.seconds("JOB_RETENTION_DAYS", default: 7, in: 0.000_1...3650)))
         adminToken = try reader.optionalString("ADMIN_API_TOKEN").map { token throws(ConfigurationError) in
@@ -94,11 +97,6 @@ public struct AssayConfiguration: Sendable {
 
     /// Rejects settings whose part is not in this build yet, naming the variable.
     private func checkBuilt() throws(ConfigurationError) {
-        if case .postgres = database {
-            throw ConfigurationError(
-                variable: "DATABASE_URL",
-                message: "PostgreSQL is not in this build yet (issue 4); use sqlite://PATH")
-        }
         if queueBackend != .database {
             throw ConfigurationError(
                 variable: queueBackend == .serviceBus ? "USE_SERVICE_BUS" : "QUEUE_BACKEND",

@@ -1,3 +1,5 @@
+import AssayStore
+
 /// Where the store's database is, as `DATABASE_URL` names it.
 public enum DatabaseLocation: Sendable, Equatable {
     /// An SQLite file.
@@ -16,6 +18,11 @@ public enum DatabaseLocation: Sendable, Equatable {
             }
             self = .sqlite(path: path)
         } else if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+            do {
+                _ = try PostgresDatabaseURL(url)
+            } catch {
+                throw ConfigurationError(variable: "DATABASE_URL", message: error.description)
+            }
             self = .postgres(url: url)
         } else {
             throw ConfigurationError(

@@ -67,7 +67,7 @@ public struct PostgresDatabaseURL: Sendable, Equatable {
     }
 
     /// Settings for the single connection that listens for notifications.
-    func connectionConfiguration() throws -> PostgresConnection.Configuration {
+    public func connectionConfiguration() throws -> PostgresConnection.Configuration {
         let tls: PostgresConnection.Configuration.TLS =
             switch sslMode {
             case .disable: .disable

@@ -30,7 +30,7 @@ public final class PostgresStore: AssayStore {
         var configuration = databaseURL.clientConfiguration()
         configuration.options.maximumConnections = 32
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        let runner = Task { await client.run() }
+        let runner = Task.immediate { await client.run() }
         let store = PostgresStore(
             client: client, runner: runner, notifier: notifier, logger: logger, now: now)
         do {

@@ -1,6 +1,7 @@
 import AssayCore
 import AssayServer
 import AssayStore
+import AssayTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -8,7 +9,8 @@ import Logging
 import ServiceLifecycle
 import Testing
 
-/// A fresh SQLite store in its own temporary folder, holding the swift-basics sample assessment.
+/// A fresh store on the backend under test (`ASSAY_TEST_DATABASE`, SQLite by default), holding the
+/// swift-basics sample assessment.
 ///
 /// A suite marked `@Suite(.assayFixture)` gets one per test, removed when the test ends:
 ///
@@ -29,8 +31,8 @@ struct AssayFixture: Sendable {
 
     @TaskLocal fileprivate static var scoped: AssayFixture?
 
-    let directory: URL
-    let store: SQLiteStore
+    let database: TestDatabase
+    let store: any AssayStore
     let logger: Logger
 
     /// The fixture of the running test.
@@ -70,25 +72,25 @@ struct AssayFixture: Sendable {
     }
 
     fileprivate static func make() async throws -> AssayFixture {
-        let directory = FileManager.default.temporaryDirectory
-            .appending(path: "assay-server-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        var logger = Logger(label: "test")
-        logger.logLevel = .warning
+        let database = try await TestDatabase.create(TestBackend.selected)
         do {
-            let store = try await SQLiteStore.open(
-                path: directory.appending(path: "assay.sqlite").path, logger: logger)
-            try await store.insertAssessment(try sampleAssessment(), at: Date())
-            return AssayFixture(directory: directory, store: store, logger: logger)
+            let store = try await database.openStore()
+            do {
+                try await store.insertAssessment(try sampleAssessment(), at: Date())
+            } catch {
+                try? await store.close()
+                throw error
+            }
+            return AssayFixture(database: database, store: store, logger: TestDatabase.quiet)
         } catch {
-            try? FileManager.default.removeItem(at: directory)
+            try? await database.drop()
             throw error
         }
     }
 
     fileprivate func tearDown() async throws {
-        defer { try? FileManager.default.removeItem(at: directory) }
         try await store.close()
+        try await database.drop()
     }
 }
 

@@ -1,15 +1,15 @@
 import AssayCore
 import AssayStore
+import AssayTestSupport
 import Foundation
 import JobQueue
-import Logging
 import Testing
 
-@Suite("SQLite store")
-struct SQLiteStoreTests {
-    @Test("a submission and its scoring job commit together")
-    func submissionWithJob() async throws {
-        try await StoreFixture.with { fixture in
+@Suite("Store, on every backend")
+struct StoreTests {
+    @Test("a submission and its scoring job commit together", arguments: TestBackend.allCases)
+    func submissionWithJob(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { fixture in
             let new = fixture.newSubmission()
             let outcome = try await fixture.store.insertSubmission(new, job: fixture.scoringJob(for: new.id))
             #expect(outcome == .created(try #require(try await fixture.store.submission(id: new.id))))
@@ -19,9 +19,9 @@ struct SQLiteStoreTests {
         }
     }
 
-    @Test("a failed submission insert leaves no job behind")
-    func rollback() async throws {
-        try await StoreFixture.with { fixture in
+    @Test("a failed submission insert leaves no job behind", arguments: TestBackend.allCases)
+    func rollback(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { fixture in
             var new = fixture.newSubmission()
             new.assessmentID = "no-such-assessment"
             await #expect(throws: StoreError.assessmentNotFound("no-such-assessment")) {
@@ -47,10 +47,10 @@ struct SQLiteStoreTests {
     }
 
     @Test(
-        "the same idempotency key and fingerprint return the first submission; another fingerprint is refused"
-    )
-    func idempotency() async throws {
-        try await StoreFixture.with { fixture in
+        "the same idempotency key and fingerprint return the first submission; another fingerprint is refused",
+        arguments: TestBackend.allCases)
+    func idempotency(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { fixture in
             let first = fixture.newSubmission(key: "key-1", fingerprint: "f1")
             let created = try await fixture.store.insertSubmission(
                 first, job: fixture.scoringJob(for: first.id))
@@ -69,9 +69,9 @@ struct SQLiteStoreTests {
         }
     }
 
-    @Test("the status follows the submission from queued to completed")
-    func statusIsDerived() async throws {
-        try await StoreFixture.with { fixture in
+    @Test("the status follows the submission from queued to completed", arguments: TestBackend.allCases)
+    func statusIsDerived(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { fixture in
             let store = fixture.store
             let new = fixture.newSubmission()
             _ = try await store.insertSubmission(new, job: fixture.scoringJob(for: new.id))
@@ -101,9 +101,9 @@ struct SQLiteStoreTests {
         }
     }
 
-    @Test("a dead job marks its submission failed")
-    func failedStatus() async throws {
-        try await StoreFixture.with { fixture in
+    @Test("a dead job marks its submission failed", arguments: TestBackend.allCases)
+    func failedStatus(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { fixture in
             let new = fixture.newSubmission()
             _ = try await fixture.store.insertSubmission(new, job: fixture.scoringJob(for: new.id))
             let job = try #require(
@@ -118,9 +118,11 @@ struct SQLiteStoreTests {
         }
     }
 
-    @Test("storing an evaluation or a report twice keeps the first and enqueues one report job")
-    func resultsAreIdempotent() async throws {
-        try await StoreFixture.with { fixture in
+    @Test(
+        "storing an evaluation or a report twice keeps the first and enqueues one report job",
+        arguments: TestBackend.allCases)
+    func resultsAreIdempotent(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { fixture in
             let store = fixture.store
             let new = fixture.newSubmission()
             _ = try await store.insertSubmission(new, job: fixture.scoringJob(for: new.id))
@@ -139,9 +141,9 @@ struct SQLiteStoreTests {
         }
     }
 
-    @Test("an assessment id can be taken once; listings page and count")
-    func assessments() async throws {
-        try await StoreFixture.with { fixture in
+    @Test("an assessment id can be taken once; listings page and count", arguments: TestBackend.allCases)
+    func assessments(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { fixture in
             await #expect(throws: StoreError.assessmentExists(fixture.assessment.id)) {
                 try await fixture.store.insertAssessment(fixture.assessment, at: fixture.clock.now())
             }
@@ -156,9 +158,9 @@ struct SQLiteStoreTests {
         }
     }
 
-    @Test("submissions list newest first, filtered by assessment, paged")
-    func listing() async throws {
-        try await StoreFixture.with { fixture in
+    @Test("submissions list newest first, filtered by assessment, paged", arguments: TestBackend.allCases)
+    func listing(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { fixture in
             var ids: [String] = []
             for index in 0..<5 {
                 fixture.clock.advance(seconds: 1)
@@ -176,9 +178,11 @@ struct SQLiteStoreTests {
         }
     }
 
-    @Test("many concurrent submissions all commit, none sees a locked database")
-    func concurrentWrites() async throws {
-        try await StoreFixture.with { fixture in
+    @Test(
+        "many concurrent submissions all commit, none sees a locked database", arguments: TestBackend.allCases
+    )
+    func concurrentWrites(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { fixture in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<200 {
                     group.addTask {
@@ -196,9 +200,11 @@ struct SQLiteStoreTests {
         }
     }
 
-    @Test("in a batch of concurrent submissions, a bad one fails alone and the others commit")
-    func batchIsolation() async throws {
-        try await StoreFixture.with { fixture in
+    @Test(
+        "in a batch of concurrent submissions, a bad one fails alone and the others commit",
+        arguments: TestBackend.allCases)
+    func batchIsolation(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { fixture in
             var taken = fixture.scoringJob(for: "taken")
             taken.id = "taken-job-id"
             _ = try await fixture.store.insertSubmission(fixture.newSubmission(), job: taken)
@@ -228,12 +234,11 @@ struct SQLiteStoreTests {
         }
     }
 
-    @Test("migrations apply once; reopening the database applies none")
-    func migrationsAreIdempotent() async throws {
-        try await StoreFixture.with { fixture in
+    @Test("migrations apply once; reopening the database applies none", arguments: TestBackend.allCases)
+    func migrationsAreIdempotent(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { fixture in
             #expect(try await fixture.store.migrate() == [])
-            let second = try await SQLiteStore.open(
-                path: fixture.directory.path("assay.sqlite"), logger: Logger(label: "test"))
+            let second = try await fixture.database.openStore()
             #expect(try await second.migrate() == [])
             #expect(try await second.assessment(id: fixture.assessment.id) == fixture.assessment)
             try await second.close()
