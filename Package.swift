@@ -37,10 +37,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Benchmarks that print numbers: submit-to-report latency through the HTTP API.
+        // Benchmarks that print numbers: the queue on each backend, and the HTTP API.
         .executableTarget(
             name: "assay-bench",
-            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "AssayServer", "AssayStore", "JobQueue",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The Hummingbird application: routes, auth, validation, wiring, configuration.

@@ -16,7 +16,8 @@ public enum AssayApplication {
         case .sqlite(let path):
             return try await SQLiteStore.open(path: path, logger: logger)
         case .postgres(let url):
-            return try await PostgresStore.open(url: url, listen: configuration.listensForJobs, logger: logger)
+            return try await PostgresStore.open(
+                url: url, listen: configuration.listensForJobs, logger: logger)
         }
     }
 

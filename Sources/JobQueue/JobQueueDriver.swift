@@ -12,6 +12,9 @@ public protocol JobQueueDriver: Sendable {
     /// Stores a job, or returns the one already stored with the same queue and dedupe key.
     func enqueue(_ request: JobRequest) async throws -> EnqueueResult
 
+    /// Stores several jobs in one transaction, in order; each behaves as ``enqueue(_:)-(JobRequest)`` would.
+    func enqueue(_ requests: [JobRequest]) async throws -> [EnqueueResult]
+
     /// Claims up to `limit` due jobs of `queue` for `owner`, oldest run-at first, including jobs
     /// whose lease expired; each claimed job starts its next attempt.
     func claimNextJobs(queue: String, limit: Int, owner: String, leaseDuration: Duration) async throws

@@ -33,6 +33,12 @@ public actor MemoryJobDriver: JobQueueDriver {
         return EnqueueResult(job: job, inserted: true)
     }
 
+    public func enqueue(_ requests: [JobRequest]) async throws -> [EnqueueResult] {
+        var results: [EnqueueResult] = []
+        for request in requests { results.append(try await enqueue(request)) }
+        return results
+    }
+
     public func claimNextJobs(queue: String, limit: Int, owner: String, leaseDuration: Duration) async throws
         -> [Job]
     {

@@ -117,6 +117,19 @@ public struct TestDatabase: Sendable {
         return url
     }
 
+    /// The first column of the first row of `sql`, an integer, read from the PostgreSQL database at `url`.
+    public static func postgresCount(url: String, _ sql: String) async throws -> Int {
+        var value = 0
+        try await administer(url) { connection in
+            for try await count in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: quiet)
+                .decode(Int.self)
+            {
+                value = count
+            }
+        }
+        return value
+    }
+
     private static func administer(_ url: String, _ body: (PostgresConnection) async throws -> Void)
         async throws
     {

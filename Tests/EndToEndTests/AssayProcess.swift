@@ -10,6 +10,7 @@ import Testing
 final class AssayProcess: Sendable {
     private let process: Process
     private let output = OutputBuffer()
+    private let pipe = Pipe()
     let arguments: [String]
 
     /// The `assay` binary next to the test bundle (both are products of the same build).
@@ -35,7 +36,6 @@ final class AssayProcess: Sendable {
         process.environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
             .merging(environment) { _, new in new }
         process.currentDirectoryURL = workingDirectory
-        let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
         pipe.fileHandleForReading.readabilityHandler = { [output] handle in
@@ -74,7 +74,14 @@ final class AssayProcess: Sendable {
             }
             try await Task.sleep(for: .milliseconds(20))
         }
+        drainOutput()
         return process.terminationStatus
+    }
+
+    /// Reads what the exited process printed and the reader thread has not delivered yet.
+    private func drainOutput() {
+        pipe.fileHandleForReading.readabilityHandler = nil
+        output.append(pipe.fileHandleForReading.readDataToEndOfFile())
     }
 
     /// Waits for a process that exits by itself.
@@ -84,6 +91,7 @@ final class AssayProcess: Sendable {
             guard ContinuousClock.now < deadline else { throw ProcessFailure(message: "assay did not exit") }
             try await Task.sleep(for: .milliseconds(20))
         }
+        drainOutput()
         return process.terminationStatus
     }
 

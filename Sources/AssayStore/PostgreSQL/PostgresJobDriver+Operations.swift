@@ -73,7 +73,7 @@ extension PostgresJobDriver {
             """, logger: logger)
         let queues = Set(try rows.map { try $0.string("queue") })
         for queue in queues {
-            try await client.query("SELECT pg_notify(\(Self.channel), \(queue))", logger: logger)
+            try await client.rows("SELECT pg_notify(\(Self.channel), \(queue))", logger: logger)
             notifier.notify(queue: queue)
         }
         return rows.count
@@ -87,7 +87,7 @@ extension PostgresJobDriver {
     }
 
     public func recordHeartbeat(_ heartbeat: WorkerHeartbeat) async throws {
-        try await client.query(
+        try await client.rows(
             """
             INSERT INTO job_workers (id, queues, host, process_id, started_at, last_seen_at)
             VALUES (\(heartbeat.workerID), \(heartbeat.queues.joined(separator: ",")), \(heartbeat.host),
@@ -97,7 +97,7 @@ extension PostgresJobDriver {
     }
 
     public func workers(seenSince date: Date) async throws -> [WorkerHeartbeat] {
-        try await client.query("DELETE FROM job_workers WHERE last_seen_at < \(date)", logger: logger)
+        try await client.rows("DELETE FROM job_workers WHERE last_seen_at < \(date)", logger: logger)
         let rows = try await client.rows("SELECT * FROM job_workers ORDER BY started_at, id", logger: logger)
         return try rows.map { row in
             WorkerHeartbeat(
@@ -110,7 +110,7 @@ extension PostgresJobDriver {
     }
 
     public func removeWorker(id: String) async throws {
-        try await client.query("DELETE FROM job_workers WHERE id = \(id)", logger: logger)
+        try await client.rows("DELETE FROM job_workers WHERE id = \(id)", logger: logger)
     }
 
     /// Deletes a batch of old completed jobs; rows another transaction holds are skipped, not waited for.

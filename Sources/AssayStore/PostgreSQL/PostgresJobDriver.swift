@@ -34,11 +34,19 @@ public final class PostgresJobDriver: JobQueueDriver {
     }
 
     public func enqueue(_ request: JobRequest) async throws -> EnqueueResult {
-        let results = try await client.withTransaction(logger: logger) { connection in
-            try await enqueue([request], on: connection)
+        let results = try await client.transaction(logger: logger) { connection in
+            try await self.enqueue([request], on: connection)
         }
         if results[0].inserted { notifier.notify(queue: request.queue) }
         return results[0]
+    }
+
+    public func enqueue(_ requests: [JobRequest]) async throws -> [EnqueueResult] {
+        let results = try await client.transaction(logger: logger) { connection in
+            try await self.enqueue(requests, on: connection)
+        }
+        for queue in Set(results.filter(\.inserted).map(\.job.queue)) { notifier.notify(queue: queue) }
+        return results
     }
 
     /// Enqueues the jobs with one statement inside the caller's transaction, in order, and notifies

@@ -23,7 +23,7 @@ final class PostgresResultWriter: Sendable {
     init(client: PostgresClient, jobDriver: PostgresJobDriver, logger: Logger) {
         evaluations = TransactionBatcher(
             write: { batch in
-                try await client.withTransaction(logger: logger) { connection in
+                try await client.transaction(logger: logger) { connection in
                     try await connection.query(
                         """
                         INSERT INTO evaluations (submission_id, document, created_at)
@@ -41,7 +41,7 @@ final class PostgresResultWriter: Sendable {
                 for queue in Set(batch.map(\.job.queue)) { jobDriver.notifier.notify(queue: queue) }
             })
         reports = TransactionBatcher { batch in
-            try await client.query(
+            try await client.rows(
                 """
                 INSERT INTO reports (submission_id, document, created_at)
                 SELECT submission_id, document::jsonb, created_at

@@ -76,7 +76,7 @@ public final class PostgresStore: AssayStore {
     }
 
     public func ping() async throws {
-        try await client.query("SELECT 1", logger: logger)
+        try await client.rows("SELECT 1", logger: logger)
     }
 
     public func close() async throws {

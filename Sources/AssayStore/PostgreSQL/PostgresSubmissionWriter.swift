@@ -14,7 +14,7 @@ final class PostgresSubmissionWriter: Sendable {
     init(client: PostgresClient, jobDriver: PostgresJobDriver, logger: Logger) {
         batcher = TransactionBatcher(
             write: { batch in
-                try await client.withTransaction(logger: logger) { connection in
+                try await client.transaction(logger: logger) { connection in
                     try await SubmissionBatch.insert(
                         batch, in: Transaction(connection: connection, jobDriver: jobDriver, logger: logger))
                 }

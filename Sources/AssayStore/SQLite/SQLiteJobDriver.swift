@@ -28,6 +28,12 @@ public final class SQLiteJobDriver: JobQueueDriver {
         return result
     }
 
+    public func enqueue(_ requests: [JobRequest]) async throws -> [EnqueueResult] {
+        let results = try await pool.transaction { try await enqueue(requests, on: $0) }
+        for queue in Set(results.filter(\.inserted).map(\.job.queue)) { notifier.notify(queue: queue) }
+        return results
+    }
+
     /// Enqueues inside the caller's transaction; the caller notifies after it commits.
     func enqueue(_ request: JobRequest, on connection: SQLiteConnection) async throws -> EnqueueResult {
         try await enqueue([request], on: connection)[0]

@@ -1,0 +1,200 @@
+import AssayTestSupport
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// Real processes on a PostgreSQL cluster of the test's own, which the test restarts and stops.
+@Suite(
+    "PostgreSQL faults and many processes, end to end", .serialized,
+    .enabled(if: TestBackend.selected == .postgres, "runs in the PostgreSQL pass of scripts/test"))
+struct PostgresClusterEndToEndTests {
+    static let token = "cluster-admin-token-0123456789"
+
+    /// A throwaway cluster started with scripts/postgres.
+    struct Cluster {
+        let directory: URL
+        let url: String
+
+        static func start() throws -> Cluster {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "assay-cluster-\(UUID().uuidString)")
+            try script("start", directory.appendingPathComponent("pg").path)
+            let port = try String(contentsOf: directory.appendingPathComponent("pg/port"), encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            return Cluster(
+                directory: directory, url: "postgres://assay@127.0.0.1:\(port)/postgres?sslmode=disable")
+        }
+
+        func control(_ command: String) throws {
+            try Self.script(command, directory.appendingPathComponent("pg").path)
+        }
+
+        func remove() {
+            try? control("stop")
+            try? FileManager.default.removeItem(at: directory)
+        }
+
+        /// Runs scripts/postgres. Its output is not read: the server it starts inherits the open
+        /// descriptors of the script, so a pipe would never reach its end.
+        private static func script(_ arguments: String...) throws {
+            let process = Process()
+            process.executableURL = AssayProcess.repositoryRoot.appendingPathComponent("scripts/postgres")
+            process.arguments = arguments
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else {
+                throw ProcessFailure(message: "scripts/postgres \(arguments.joined(separator: " ")) failed")
+            }
+        }
+
+        /// The environment of `assay` processes on this cluster, keeping files in `folder`.
+        func environment(folder: URL) -> [String: String] {
+            [
+                "DATA_DIR": folder.appendingPathComponent("data").path, "DATABASE_URL": url,
+                "EXAMPLES_DIR": AssayProcess.repositoryRoot.appendingPathComponent("Examples").path,
+                "PORT": "0",
+                "ADMIN_API_TOKEN": token, "JOB_LEASE_SECONDS": "2", "JOB_POLL_SECONDS": "0.2",
+                "JOB_RETRY_BASE_SECONDS": "0.2", "JOB_RETRY_MAX_SECONDS": "1", "JOB_MAX_RETRIES": "10",
+            ]
+        }
+
+        func count(_ sql: String) async throws -> Int { try await TestDatabase.postgresCount(url: url, sql) }
+    }
+
+    static let submission = try! Data(
+        contentsOf: AssayProcess.repositoryRoot.appendingPathComponent(
+            "Examples/swift-basics-submission.json"))
+
+    /// Waits until every submission in the database has its report, or `timeout` passes.
+    static func waitForReports(_ cluster: Cluster, timeout: Duration = .seconds(90)) async throws -> (
+        Int, Int
+    ) {
+        let deadline = ContinuousClock.now + timeout
+        var counts = (0, -1)
+        while ContinuousClock.now < deadline {
+            counts = (
+                try await cluster.count("SELECT count(*) FROM submissions"),
+                try await cluster.count("SELECT count(*) FROM reports")
+            )
+            if counts.0 == counts.1 { return counts }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        return counts
+    }
+
+    @Test(
+        "PostgreSQL restarted mid-run: 503 with the error JSON while it is away, then every accepted submission ends with one report"
+    )
+    func restart() async throws {
+        let cluster = try Cluster.start()
+        defer { cluster.remove() }
+        let folder = cluster.directory.appendingPathComponent("app")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let server = try AssayProcess(
+            arguments: ["serve"], environment: cluster.environment(folder: folder), workingDirectory: folder)
+        let client = HTTPClient(
+            baseURL: try #require(URL(string: "http://127.0.0.1:\(try await server.listeningPort())")))
+
+        // Submissions keep coming while the database restarts.
+        let until = ContinuousClock.now + .seconds(6)
+        async let outcomes = withThrowingTaskGroup(of: [Int: [String]].self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    var seen: [Int: [String]] = [:]
+                    while ContinuousClock.now < until {
+                        let reply = try await client.send(
+                            "POST", "/api/candidate/assessment/swift-basics/submit", body: Self.submission)
+                        let detail =
+                            reply.status == 200
+                            ? (try reply.json()["submission_id"] as? String ?? "")
+                            : String(decoding: reply.body, as: UTF8.self)
+                        seen[reply.status, default: []].append(detail)
+                    }
+                    return seen
+                }
+            }
+            return try await group.reduce(into: [Int: [String]]()) { $0.merge($1) { $0 + $1 } }
+        }
+        try await Task.sleep(for: .seconds(1.5))
+        try cluster.control("restart")
+        let seen = try await outcomes
+        let accepted = seen[200] ?? []
+        #expect(Set(seen.keys).isSubset(of: [200, 503]), "statuses: \(seen.mapValues(\.count))")
+        for body in seen[503] ?? [] { #expect(body.contains(#""code":"database_unavailable""#)) }
+        #expect(accepted.count > 0)
+
+        // With the database stopped, the API answers 503 with the error JSON, and /ready too.
+        try cluster.control("stop")
+        let down = try await client.send(
+            "POST", "/api/candidate/assessment/swift-basics/submit", body: Self.submission)
+        #expect(down.status == 503)
+        #expect(try (down.json()["error"] as? [String: Any])?["code"] as? String == "database_unavailable")
+        #expect(try await client.send("GET", "/ready").status == 503)
+        try cluster.control("resume")
+
+        let (submissions, reports) = try await Self.waitForReports(cluster)
+        #expect(submissions == reports)
+        #expect(submissions >= accepted.count)
+        let stored = Set(accepted)
+        #expect(stored.count == accepted.count)
+        #expect(
+            try await cluster.count(
+                "SELECT count(*) FROM submissions s WHERE NOT EXISTS "
+                    + "(SELECT 1 FROM jobs j WHERE j.dedupe_key = s.id AND j.queue = 'scoring-jobs')") == 0,
+            "every stored submission has its scoring job")
+        #expect(try await cluster.count("SELECT count(*) FROM jobs WHERE state <> 'completed'") == 0)
+        #expect(try await server.stop() == 0)
+    }
+
+    @Test("two API processes and three workers on one database: every job runs once, at attempt 1")
+    func manyProcesses() async throws {
+        let cluster = try Cluster.start()
+        defer { cluster.remove() }
+        let folder = cluster.directory.appendingPathComponent("app")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let environment = cluster.environment(folder: folder)
+        let apis = try (0..<2).map { _ in
+            try AssayProcess(
+                arguments: ["serve", "--workers", "0"], environment: environment, workingDirectory: folder)
+        }
+        var clients: [HTTPClient] = []
+        for api in apis {
+            clients.append(
+                HTTPClient(
+                    baseURL: try #require(URL(string: "http://127.0.0.1:\(try await api.listeningPort())"))))
+        }
+        let workers = try (0..<3).map { _ in
+            try AssayProcess(
+                arguments: ["worker", "--concurrency", "8"], environment: environment,
+                workingDirectory: folder)
+        }
+        let perLane = 75
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for lane in 0..<8 {
+                let client = clients[lane % clients.count]
+                group.addTask {
+                    for _ in 0..<perLane {
+                        let reply = try await client.send(
+                            "POST", "/api/candidate/assessment/swift-basics/submit", body: Self.submission)
+                        #expect(reply.status == 200)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let (submissions, reports) = try await Self.waitForReports(cluster)
+        #expect(submissions == 8 * perLane)
+        #expect(reports == submissions)
+        #expect(
+            try await cluster.count("SELECT count(*) FROM jobs WHERE state = 'completed'") == 2 * submissions)
+        #expect(
+            try await cluster.count("SELECT count(*) FROM jobs WHERE attempt <> 1 OR errors <> '[]'::jsonb")
+                == 0,
+            "no job was claimed twice")
+        for process in apis + workers { #expect(try await process.stop() == 0) }
+    }
+}
