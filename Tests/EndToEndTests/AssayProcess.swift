@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -9,8 +8,8 @@ import Testing
 /// The built `assay` executable run as a real process, with its output captured.
 final class AssayProcess: Sendable {
     private let process: Process
-    private let output = OutputBuffer()
-    private let pipe = Pipe()
+    /// The process's standard output and error go to this file: no reader thread, nothing lost at exit.
+    private let outputFile: URL
     let arguments: [String]
 
     /// The `assay` binary next to the test bundle (both are products of the same build).
@@ -36,16 +35,18 @@ final class AssayProcess: Sendable {
         process.environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
             .merging(environment) { _, new in new }
         process.currentDirectoryURL = workingDirectory
-        process.standardOutput = pipe
-        process.standardError = pipe
-        pipe.fileHandleForReading.readabilityHandler = { [output] handle in
-            output.append(handle.availableData)
-        }
+        outputFile = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "assay-output-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: outputFile)
+        process.standardOutput = handle
+        process.standardError = handle
         try process.run()
+        try handle.close()
     }
 
     /// Everything the process printed so far.
-    var printed: String { output.text }
+    var printed: String { (try? String(contentsOf: outputFile, encoding: .utf8)) ?? "" }
 
     var isRunning: Bool { process.isRunning }
 
@@ -74,14 +75,7 @@ final class AssayProcess: Sendable {
             }
             try await Task.sleep(for: .milliseconds(20))
         }
-        drainOutput()
         return process.terminationStatus
-    }
-
-    /// Reads what the exited process printed and the reader thread has not delivered yet.
-    private func drainOutput() {
-        pipe.fileHandleForReading.readabilityHandler = nil
-        output.append(pipe.fileHandleForReading.readDataToEndOfFile())
     }
 
     /// Waits for a process that exits by itself.
@@ -91,24 +85,13 @@ final class AssayProcess: Sendable {
             guard ContinuousClock.now < deadline else { throw ProcessFailure(message: "assay did not exit") }
             try await Task.sleep(for: .milliseconds(20))
         }
-        drainOutput()
         return process.terminationStatus
     }
 
     deinit {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        try? FileManager.default.removeItem(at: outputFile)
     }
-}
-
-/// What a process printed, appended to from the pipe's reader thread.
-final class OutputBuffer: Sendable {
-    private let value = Mutex("")
-
-    func append(_ data: Data) {
-        if !data.isEmpty { value.withLock { $0 += String(decoding: data, as: UTF8.self) } }
-    }
-
-    var text: String { value.withLock { $0 } }
 }
 
 struct ProcessFailure: Error, CustomStringConvertible {

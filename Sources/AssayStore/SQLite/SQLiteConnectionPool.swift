@@ -13,6 +13,9 @@ final class SQLiteConnectionPool: Sendable {
     private let writeLock = AsyncLock()
     private let readers: [SQLiteConnection]
     private let nextReader = Atomic<Int>(0)
+    /// Reads in flight, and whether the pool is closed: a connection is closed only once no
+    /// statement runs on it, since SQLite must not close a handle another thread is using.
+    private let readState = Mutex((inFlight: 0, closed: false))
 
     private init(writer: SQLiteConnection, readers: [SQLiteConnection]) {
         self.writer = writer
@@ -44,6 +47,7 @@ final class SQLiteConnectionPool: Sendable {
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction on the writer: all of it commits, or none.
     func transaction<T>(_ body: (SQLiteConnection) async throws -> T) async throws -> T {
         try await writeLock.withLock {
+            try checkOpen()
             try await writer.run("BEGIN IMMEDIATE")
             do {
                 let result = try await body(writer)
@@ -59,16 +63,37 @@ final class SQLiteConnectionPool: Sendable {
     /// Runs one statement on the writer, outside any larger transaction.
     @discardableResult
     func write(_ query: SQLiteQuery) async throws -> [SQLiteRow] {
-        try await writeLock.withLock { try await writer.run(query) }
+        try await writeLock.withLock {
+            try checkOpen()
+            return try await writer.run(query)
+        }
     }
 
     /// Runs a read-only statement on a reader connection.
     func read(_ query: SQLiteQuery) async throws -> [SQLiteRow] {
+        let admitted = readState.withLock { state -> Bool in
+            guard !state.closed else { return false }
+            state.inFlight += 1
+            return true
+        }
+        guard admitted else { throw StoreError.unavailable("the database is closed") }
+        defer { readState.withLock { $0.inFlight -= 1 } }
         let index = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue
         return try await readers[index % readers.count].run(query)
     }
 
+    private func checkOpen() throws {
+        if readState.withLock({ $0.closed }) { throw StoreError.unavailable("the database is closed") }
+    }
+
+    /// Closes the connections once the statements running on them have finished.
     func close() async throws {
+        let alreadyClosed = readState.withLock { state -> Bool in
+            defer { state.closed = true }
+            return state.closed
+        }
+        guard !alreadyClosed else { return }
+        while readState.withLock({ $0.inFlight }) > 0 { try await Task.sleep(for: .milliseconds(1)) }
         for reader in readers { try await reader.close() }
         try await writeLock.withLock { try await writer.close() }
     }
