@@ -6,17 +6,6 @@ import PostgresNIO
 
 /// Stores evaluations (with their report jobs) and reports on PostgreSQL, once each, many to one transaction.
 final class PostgresResultWriter: Sendable {
-    private struct PendingEvaluation: Sendable {
-        var evaluation: Evaluation
-        var document: String
-        var job: JobRequest
-    }
-
-    private struct PendingReport: Sendable {
-        var report: Report
-        var document: String
-    }
-
     private let evaluations: TransactionBatcher<PendingEvaluation, Void>
     private let reports: TransactionBatcher<PendingReport, Void>
 
@@ -28,7 +17,7 @@ final class PostgresResultWriter: Sendable {
                         """
                         INSERT INTO evaluations (submission_id, document, created_at)
                         SELECT submission_id, document::jsonb, created_at
-                        FROM unnest(\(batch.map(\.evaluation.submissionID))::text[], \(batch.map(\.document))::text[],
+                        FROM unnest(\(batch.map(\.evaluation.submissionID))::text[], \(batch.map { String(decoding: $0.document, as: UTF8.self) })::text[],
                                     \(batch.map(\.evaluation.evaluatedAt))::timestamptz[])
                             AS t(submission_id, document, created_at)
                         ON CONFLICT (submission_id) DO NOTHING
@@ -45,7 +34,7 @@ final class PostgresResultWriter: Sendable {
                 """
                 INSERT INTO reports (submission_id, document, created_at)
                 SELECT submission_id, document::jsonb, created_at
-                FROM unnest(\(batch.map(\.report.submissionID))::text[], \(batch.map(\.document))::text[],
+                FROM unnest(\(batch.map(\.report.submissionID))::text[], \(batch.map { String(decoding: $0.document, as: UTF8.self) })::text[],
                             \(batch.map(\.report.generatedAt))::timestamptz[])
                     AS t(submission_id, document, created_at)
                 ON CONFLICT (submission_id) DO NOTHING
@@ -56,13 +45,13 @@ final class PostgresResultWriter: Sendable {
 
     /// Stores the evaluation unless one exists, and enqueues `job` (de-duplicated) in the same transaction.
     func insert(_ evaluation: Evaluation, job: JobRequest) async throws {
-        let document = String(decoding: try AssayJSON.encoder().encode(evaluation), as: UTF8.self)
+        let document = try AssayJSON.encoder().encode(evaluation)
         try await evaluations.submit(PendingEvaluation(evaluation: evaluation, document: document, job: job))
     }
 
     /// Stores the report unless one exists.
     func insert(_ report: Report) async throws {
-        let document = String(decoding: try AssayJSON.encoder().encode(report), as: UTF8.self)
+        let document = try AssayJSON.encoder().encode(report)
         try await reports.submit(PendingReport(report: report, document: document))
     }
 }

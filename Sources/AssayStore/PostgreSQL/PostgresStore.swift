@@ -169,20 +169,9 @@ public final class PostgresStore: AssayStore {
         return Page(items: items, total: try count.first?.int("total") ?? 0)
     }
 
-    /// Submissions with their status, derived as on every backend (see ``SubmissionStatus``): from the
-    /// report, the evaluation and the jobs whose dedupe key is the submission id.
+    /// Submissions with their status (``SubmissionStatusSQL``).
     static let withStatus = """
-        SELECT s.id, s.assessment_id, s.content::text AS content, s.created_at,
-            CASE
-                WHEN EXISTS (SELECT 1 FROM reports r WHERE r.submission_id = s.id) THEN 'completed'
-                WHEN EXISTS (SELECT 1 FROM jobs j WHERE j.dedupe_key = s.id AND j.state = 'dead') THEN 'failed'
-                WHEN NOT EXISTS (SELECT 1 FROM jobs j WHERE j.dedupe_key = s.id
-                                 AND j.state IN ('available', 'scheduled', 'running')) THEN 'failed'
-                WHEN EXISTS (SELECT 1 FROM evaluations e WHERE e.submission_id = s.id) THEN 'reporting'
-                WHEN EXISTS (SELECT 1 FROM jobs j WHERE j.dedupe_key = s.id
-                             AND (j.state = 'running' OR j.attempt > 0)) THEN 'scoring'
-                ELSE 'queued'
-            END AS status
+        SELECT s.id, s.assessment_id, s.content::text AS content, s.created_at, \(SubmissionStatusSQL.column)
         FROM submissions s
         """
 

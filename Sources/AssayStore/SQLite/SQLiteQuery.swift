@@ -53,6 +53,9 @@ public struct SQLiteQuery: ExpressibleByStringInterpolation, Sendable {
             bind(value.map { .float($0.timeIntervalSince1970) } ?? .null)
         }
 
+        /// Appends SQL text as it is: only for fixed text of the program, never for values.
+        public mutating func appendInterpolation(unsafeRaw text: String) { sql += text }
+
         /// Appends another query: its SQL text and its binds.
         public mutating func appendInterpolation(_ fragment: SQLiteQuery) {
             sql += fragment.sql

@@ -5,17 +5,6 @@ import SQLiteNIO
 
 /// Stores evaluations (with their report jobs) and reports, once each, many to one transaction.
 final class SQLiteResultWriter: Sendable {
-    private struct PendingEvaluation: Sendable {
-        var evaluation: Evaluation
-        var document: Data
-        var job: JobRequest
-    }
-
-    private struct PendingReport: Sendable {
-        var report: Report
-        var document: Data
-    }
-
     private let evaluations: TransactionBatcher<PendingEvaluation, Void>
     private let reports: TransactionBatcher<PendingReport, Void>
 

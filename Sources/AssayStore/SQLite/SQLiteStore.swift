@@ -131,23 +131,10 @@ public final class SQLiteStore: AssayStore {
         return try rows.first.map(submission(from:))
     }
 
-    /// Submissions with their status, derived from their report, evaluation and jobs (whose dedupe
-    /// key is the submission id): completed with a report; failed when a job is dead, or when no job
-    /// is left to make the report (one was discarded); reporting once evaluated; scoring once the
-    /// scoring job has started; queued before.
+    /// Submissions with their status (``SubmissionStatusSQL``), of one assessment or of all.
     private static func submissionsWithStatus(assessmentID: String?) -> SQLiteQuery {
         """
-        SELECT s.id, s.assessment_id, s.content, s.created_at,
-            CASE
-                WHEN EXISTS (SELECT 1 FROM reports r WHERE r.submission_id = s.id) THEN 'completed'
-                WHEN EXISTS (SELECT 1 FROM jobs j WHERE j.dedupe_key = s.id AND j.state = 'dead') THEN 'failed'
-                WHEN NOT EXISTS (SELECT 1 FROM jobs j WHERE j.dedupe_key = s.id
-                                 AND j.state IN ('available', 'scheduled', 'running')) THEN 'failed'
-                WHEN EXISTS (SELECT 1 FROM evaluations e WHERE e.submission_id = s.id) THEN 'reporting'
-                WHEN EXISTS (SELECT 1 FROM jobs j WHERE j.dedupe_key = s.id
-                             AND (j.state = 'running' OR j.attempt > 0)) THEN 'scoring'
-                ELSE 'queued'
-            END AS status
+        SELECT s.id, s.assessment_id, s.content, s.created_at, \(unsafeRaw: SubmissionStatusSQL.column)
         FROM submissions s
         WHERE \(assessmentID) IS NULL OR s.assessment_id = \(assessmentID)
         """

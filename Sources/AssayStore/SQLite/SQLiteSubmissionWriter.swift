@@ -19,12 +19,9 @@ final class SQLiteSubmissionWriter: Sendable {
                 }
             },
             afterCommit: { batch, results in
-                let queues = Set(
-                    zip(batch, results).compactMap { pending, result -> String? in
-                        guard case .success(.created) = result else { return nil }
-                        return pending.job.queue
-                    })
-                for queue in queues { jobDriver.notifier.notify(queue: queue) }
+                for queue in SubmissionBatch.queuesToWake(batch, results) {
+                    jobDriver.notifier.notify(queue: queue)
+                }
             })
     }
 

@@ -83,6 +83,19 @@ enum SubmissionBatch {
         return results.map { $0 ?? .failure(StoreError.unavailable("submission was not stored")) }
     }
 
+    /// The queues of the jobs this batch created, to wake once it has committed.
+    static func queuesToWake(
+        _ batch: [PendingSubmission], _ results: [Result<SubmissionInsertOutcome, any Error>]
+    )
+        -> Set<String>
+    {
+        Set(
+            zip(batch, results).compactMap { pending, result -> String? in
+                guard case .success(.created) = result else { return nil }
+                return pending.job.queue
+            })
+    }
+
     private static func replay(
         _ stored: (id: String, fingerprint: String?), of submission: NewSubmission, key: String,
         in transaction: some SubmissionBatchTransaction
