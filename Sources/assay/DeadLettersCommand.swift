@@ -13,7 +13,7 @@ struct DeadLettersCommand: AsyncParsableCommand {
 
     static func checkQueue(_ queue: String?, configuration: AssayServer.AssayConfiguration) throws {
         if let queue, !configuration.queues.contains(queue) {
-            throw ValidationError("--queue takes \(configuration.queues.joined(separator: " or "))")
+            throw CommandFailure("--queue takes \(configuration.queues.joined(separator: " or "))")
         }
     }
 
@@ -50,7 +50,7 @@ struct DeadLettersCommand: AsyncParsableCommand {
         func run() async throws {
             try await shared.withStore { store, _ in
                 guard let job = try await store.jobs.job(id: id), job.state == .dead else {
-                    throw ValidationError("no dead job has id '\(id)'")
+                    throw CommandFailure("no dead job has id '\(id)'")
                 }
                 print(String(decoding: try AssayJSON.encoder().encode(JobResponse(job)), as: UTF8.self))
             }
@@ -74,7 +74,7 @@ struct DeadLettersCommand: AsyncParsableCommand {
             try await shared.withStore { store, configuration in
                 if let id {
                     guard try await store.jobs.retryDeadJob(id: id) != nil else {
-                        throw ValidationError("no dead job has id '\(id)'")
+                        throw CommandFailure("no dead job has id '\(id)'")
                     }
                     print("retried \(id)")
                 } else {
@@ -93,7 +93,7 @@ struct DeadLettersCommand: AsyncParsableCommand {
         func run() async throws {
             try await shared.withStore { store, _ in
                 guard try await store.jobs.discardDeadJob(id: id) else {
-                    throw ValidationError("no dead job has id '\(id)'")
+                    throw CommandFailure("no dead job has id '\(id)'")
                 }
                 print("discarded \(id)")
             }

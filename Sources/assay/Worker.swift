@@ -29,7 +29,7 @@ struct Worker: AsyncParsableCommand {
         let logger = Logger(label: "assay")
         let queueList = queues.map { $0.split(separator: ",").map(String.init) } ?? configuration.queues
         guard queueList.allSatisfy(configuration.queues.contains) else {
-            throw ValidationError("--queues takes \(configuration.queues.joined(separator: ", "))")
+            throw CommandFailure("--queues takes \(configuration.queues.joined(separator: ", "))")
         }
         let store = try await AssayApplication.openStore(configuration: configuration, logger: logger)
         let worker = AssayApplication.worker(
