@@ -26,7 +26,7 @@ public enum AssayApplication {
         configuration: AssayConfiguration, store: any AssayStore, adminToken: String
     ) -> AssayDependencies {
         AssayDependencies(
-            store: store, scorer: RubricScorer(), scoringQueue: configuration.scoringQueue,
+            store: store, scoringQueue: configuration.scoringQueue,
             reportQueue: configuration.reportQueue, retryPolicy: configuration.retryPolicy,
             adminToken: adminToken,
             queueMode: configuration.queueBackend == .serviceBus

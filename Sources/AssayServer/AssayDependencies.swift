@@ -6,7 +6,6 @@ import JobQueue
 /// What the routes and job handlers work with: the store, the queues, the token and the clock.
 public struct AssayDependencies: Sendable {
     public var store: any AssayStore
-    public var scorer: any Scorer
     public var scoringQueue: String
     public var reportQueue: String
     public var retryPolicy: RetryPolicy
@@ -18,13 +17,12 @@ public struct AssayDependencies: Sendable {
     public var now: @Sendable () -> Date
 
     public init(
-        store: any AssayStore, scorer: any Scorer = RubricScorer(), scoringQueue: String = "scoring-jobs",
+        store: any AssayStore, scoringQueue: String = "scoring-jobs",
         reportQueue: String = "report-jobs", retryPolicy: RetryPolicy = .default, adminToken: String,
         queueMode: String = "database", backendName: String = "sqlite",
         now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.store = store
-        self.scorer = scorer
         self.scoringQueue = scoringQueue
         self.reportQueue = reportQueue
         self.retryPolicy = retryPolicy

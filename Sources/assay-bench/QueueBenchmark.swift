@@ -22,6 +22,16 @@ struct QueueBenchmark: AsyncParsableCommand {
     @Option(help: "Jobs a worker process runs at once.") var concurrency = 256
     @Option(help: "Worker processes for the second drain.") var processes = 2
 
+    func validate() throws {
+        for (name, value, range) in [
+            ("--single", single, 1...1_000_000), ("--jobs", jobs, 1...10_000_000),
+            ("--batch", batch, 1...10_000),
+            ("--concurrency", concurrency, 1...4_096), ("--processes", processes, 1...64),
+        ] where !range.contains(value) {
+            throw ValidationError("\(name) must be from \(range.lowerBound) to \(range.upperBound)")
+        }
+    }
+
     func run() async throws {
         let store = try await BenchStore.open(database)
         let driver = store.jobs

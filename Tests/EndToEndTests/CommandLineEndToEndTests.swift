@@ -62,29 +62,7 @@ struct CommandLineEndToEndTests {
 
         /// Submits the example submission `count` times, eight at a time; returns the submissions' ids.
         func submit(_ count: Int) async throws -> [String] {
-            let file = try Data(
-                contentsOf: AssayProcess.repositoryRoot.appendingPathComponent(
-                    "Examples/swift-basics-submission.json"))
-            let candidate = candidate
-            return try await withThrowingTaskGroup(of: [String].self) { group in
-                for lane in 0..<8 {
-                    group.addTask {
-                        let body = try JSONSerialization.jsonObject(with: file)
-                        var ids: [String] = []
-                        for _ in stride(from: lane, to: count, by: 8) {
-                            let reply = try await candidate.send(
-                                "POST", "/api/candidate/assessment/swift-basics/submit", json: body)
-                            guard reply.status == 200, let id = try reply.json()["submission_id"] as? String
-                            else {
-                                throw ProcessFailure(message: "submit answered \(reply.status)")
-                            }
-                            ids.append(id)
-                        }
-                        return ids
-                    }
-                }
-                return try await group.reduce(into: []) { $0 += $1 }
-            }
+            try await candidate.submitSamples(count)
         }
 
         /// The admin endpoint's counts: queue name to field to number.

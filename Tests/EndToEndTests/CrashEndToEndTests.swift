@@ -41,28 +41,7 @@ struct CrashEndToEndTests {
 
         /// Submits `count` submissions, eight at a time; returns their ids.
         func submit(_ count: Int) async throws -> [String] {
-            let body = try Data(
-                contentsOf: AssayProcess.repositoryRoot.appendingPathComponent(
-                    "Examples/swift-basics-submission.json"))
-            let client = HTTPClient(baseURL: admin.baseURL)
-            return try await withThrowingTaskGroup(of: [String].self) { group in
-                for lane in 0..<8 {
-                    group.addTask {
-                        var ids: [String] = []
-                        for _ in stride(from: lane, to: count, by: 8) {
-                            let reply = try await client.send(
-                                "POST", "/api/candidate/assessment/swift-basics/submit", body: body)
-                            guard reply.status == 200, let id = try reply.json()["submission_id"] as? String
-                            else {
-                                throw ProcessFailure(message: "submit answered \(reply.status)")
-                            }
-                            ids.append(id)
-                        }
-                        return ids
-                    }
-                }
-                return try await group.reduce(into: []) { $0 += $1 }
-            }
+            try await HTTPClient(baseURL: admin.baseURL).submitSamples(count)
         }
 
         func queueStatus() async throws -> [String: [String: Any]] {

@@ -45,4 +45,34 @@ struct HTTPClient {
             status: http?.statusCode ?? 0, body: data,
             contentType: http?.value(forHTTPHeaderField: "Content-Type") ?? "")
     }
+
+    /// The sample submission of `Examples/`, as JSON bytes.
+    static let sampleSubmission: Data = {
+        let url = AssayProcess.repositoryRoot.appendingPathComponent("Examples/swift-basics-submission.json")
+        return (try? Data(contentsOf: url)) ?? Data()
+    }()
+
+    /// Submits the sample submission `count` times, `lanes` requests at a time; the submissions' ids.
+    /// Any answer but 200 is an error.
+    func submitSamples(_ count: Int, lanes: Int = 8) async throws -> [String] {
+        try await withThrowingTaskGroup(of: [String].self) { group in
+            for lane in 0..<lanes {
+                group.addTask {
+                    var ids: [String] = []
+                    for _ in stride(from: lane, to: count, by: lanes) {
+                        let reply = try await send(
+                            "POST", "/api/candidate/assessment/swift-basics/submit",
+                            body: Self.sampleSubmission)
+                        guard reply.status == 200, let id = try reply.json()["submission_id"] as? String
+                        else {
+                            throw ProcessFailure(message: "submit answered \(reply.status)")
+                        }
+                        ids.append(id)
+                    }
+                    return ids
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+    }
 }

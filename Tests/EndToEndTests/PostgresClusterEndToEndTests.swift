@@ -65,10 +65,6 @@ struct PostgresClusterEndToEndTests {
         func count(_ sql: String) async throws -> Int { try await TestDatabase.postgresCount(url: url, sql) }
     }
 
-    static let submission = try! Data(
-        contentsOf: AssayProcess.repositoryRoot.appendingPathComponent(
-            "Examples/swift-basics-submission.json"))
-
     /// Waits until every submission in the database has its report, or `timeout` passes.
     static func waitForReports(_ cluster: Cluster, timeout: Duration = .seconds(90)) async throws -> (
         Int, Int
@@ -107,7 +103,8 @@ struct PostgresClusterEndToEndTests {
                     var seen: [Int: [String]] = [:]
                     while ContinuousClock.now < until {
                         let reply = try await client.send(
-                            "POST", "/api/candidate/assessment/swift-basics/submit", body: Self.submission)
+                            "POST", "/api/candidate/assessment/swift-basics/submit",
+                            body: HTTPClient.sampleSubmission)
                         let detail =
                             reply.status == 200
                             ? (try reply.json()["submission_id"] as? String ?? "")
@@ -130,7 +127,7 @@ struct PostgresClusterEndToEndTests {
         // With the database stopped, the API answers 503 with the error JSON, and /ready too.
         try cluster.control("stop")
         let down = try await client.send(
-            "POST", "/api/candidate/assessment/swift-basics/submit", body: Self.submission)
+            "POST", "/api/candidate/assessment/swift-basics/submit", body: HTTPClient.sampleSubmission)
         #expect(down.status == 503)
         #expect(try (down.json()["error"] as? [String: Any])?["code"] as? String == "database_unavailable")
         #expect(try await client.send("GET", "/ready").status == 503)
@@ -174,15 +171,8 @@ struct PostgresClusterEndToEndTests {
         }
         let perLane = 75
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for lane in 0..<8 {
-                let client = clients[lane % clients.count]
-                group.addTask {
-                    for _ in 0..<perLane {
-                        let reply = try await client.send(
-                            "POST", "/api/candidate/assessment/swift-basics/submit", body: Self.submission)
-                        #expect(reply.status == 200)
-                    }
-                }
+            for client in clients {
+                group.addTask { _ = try await client.submitSamples(4 * perLane, lanes: 4) }
             }
             try await group.waitForAll()
         }

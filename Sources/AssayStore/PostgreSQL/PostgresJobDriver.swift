@@ -34,11 +34,7 @@ public final class PostgresJobDriver: JobQueueDriver {
     }
 
     public func enqueue(_ request: JobRequest) async throws -> EnqueueResult {
-        let results = try await client.transaction(logger: logger) { connection in
-            try await self.enqueue([request], on: connection)
-        }
-        if results[0].inserted { notifier.notify(queue: request.queue) }
-        return results[0]
+        try await enqueue([request])[0]
     }
 
     public func enqueue(_ requests: [JobRequest]) async throws -> [EnqueueResult] {

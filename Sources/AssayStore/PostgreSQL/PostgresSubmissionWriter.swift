@@ -27,8 +27,7 @@ final class PostgresSubmissionWriter: Sendable {
     }
 
     func insert(_ submission: NewSubmission, job: JobRequest) async throws -> SubmissionInsertOutcome {
-        let content = try AssayJSON.encoder().encode(submission.content)
-        return try await batcher.submit(PendingSubmission(submission: submission, content: content, job: job))
+        try await batcher.submit(PendingSubmission(submission, job: job))
     }
 
     private struct Transaction: SubmissionBatchTransaction {

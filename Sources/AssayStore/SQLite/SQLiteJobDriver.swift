@@ -23,20 +23,13 @@ public final class SQLiteJobDriver: JobQueueDriver {
     }
 
     public func enqueue(_ request: JobRequest) async throws -> EnqueueResult {
-        let result = try await pool.transaction { try await enqueue(request, on: $0) }
-        if result.inserted { notifier.notify(queue: result.job.queue) }
-        return result
+        try await enqueue([request])[0]
     }
 
     public func enqueue(_ requests: [JobRequest]) async throws -> [EnqueueResult] {
         let results = try await pool.transaction { try await enqueue(requests, on: $0) }
         for queue in Set(results.filter(\.inserted).map(\.job.queue)) { notifier.notify(queue: queue) }
         return results
-    }
-
-    /// Enqueues inside the caller's transaction; the caller notifies after it commits.
-    func enqueue(_ request: JobRequest, on connection: SQLiteConnection) async throws -> EnqueueResult {
-        try await enqueue([request], on: connection)[0]
     }
 
     /// Enqueues several jobs with one statement inside the caller's transaction, in order; a job

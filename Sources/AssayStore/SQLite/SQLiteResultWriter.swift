@@ -44,13 +44,11 @@ final class SQLiteResultWriter: Sendable {
 
     /// Stores the evaluation unless one exists, and enqueues `job` (de-duplicated) in the same transaction.
     func insert(_ evaluation: Evaluation, job: JobRequest) async throws {
-        let document = try AssayJSON.encoder().encode(evaluation)
-        try await evaluations.submit(PendingEvaluation(evaluation: evaluation, document: document, job: job))
+        try await evaluations.submit(PendingEvaluation(evaluation, job: job))
     }
 
     /// Stores the report unless one exists.
     func insert(_ report: Report) async throws {
-        let document = try AssayJSON.encoder().encode(report)
-        try await reports.submit(PendingReport(report: report, document: document))
+        try await reports.submit(PendingReport(report))
     }
 }

@@ -26,8 +26,7 @@ final class SQLiteSubmissionWriter: Sendable {
     }
 
     func insert(_ submission: NewSubmission, job: JobRequest) async throws -> SubmissionInsertOutcome {
-        let content = try AssayJSON.encoder().encode(submission.content)
-        return try await batcher.submit(PendingSubmission(submission: submission, content: content, job: job))
+        try await batcher.submit(PendingSubmission(submission, job: job))
     }
 
     private struct Transaction: SubmissionBatchTransaction {

@@ -7,10 +7,21 @@ struct PendingEvaluation: Sendable {
     var evaluation: Evaluation
     var document: Data
     var job: JobRequest
+
+    init(_ evaluation: Evaluation, job: JobRequest) throws {
+        self.evaluation = evaluation
+        document = try AssayJSON.encoder().encode(evaluation)
+        self.job = job
+    }
 }
 
 /// A report waiting in a batch, its document encoded.
 struct PendingReport: Sendable {
     var report: Report
     var document: Data
+
+    init(_ report: Report) throws {
+        self.report = report
+        document = try AssayJSON.encoder().encode(report)
+    }
 }

@@ -7,6 +7,12 @@ struct PendingSubmission: Sendable {
     var submission: NewSubmission
     var content: Data
     var job: JobRequest
+
+    init(_ submission: NewSubmission, job: JobRequest) throws {
+        self.submission = submission
+        content = try AssayJSON.encoder().encode(submission.content)
+        self.job = job
+    }
 }
 
 /// The statements a backend runs, inside one transaction, to store a batch of submissions.

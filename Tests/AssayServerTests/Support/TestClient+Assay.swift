@@ -70,12 +70,13 @@ extension TestClientProtocol {
         }
     }
 
-    /// Polls the candidate's status endpoint until every submission is `completed`, for at most 5 s.
+    /// Polls the candidate's status endpoint until every submission is `completed`, for at most 30 s
+    /// each (it takes milliseconds; the bound leaves room for a machine loaded by parallel suites).
     func waitUntilCompleted(_ submissionIDs: String..., sourceLocation: SourceLocation = #_sourceLocation)
         async throws
     {
         for submissionID in submissionIDs {
-            let completed = try await eventually {
+            let completed = try await eventually(timeout: .seconds(30)) {
                 try await submissionStatus(of: submissionID) == "completed"
             }
             try #require(
