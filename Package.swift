@@ -113,7 +113,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["assay", "AssayTestSupport"],
+            dependencies: ["assay", "AssayTestSupport", "JobQueue"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -6,8 +7,13 @@ import Testing
 #endif
 
 /// The built `assay` executable run as a real process, with its output captured.
+///
+/// The exit is learnt from the process's termination handler, never from `waitUntilExit()`, which
+/// spins a run loop on the calling thread and can park a thread of the test's pool for good.
 final class AssayProcess: Sendable {
     private let process: Process
+    /// The exit status, once the termination handler has run.
+    private let exit = ExitStatus()
     /// The process's standard output and error go to this file: no reader thread, nothing lost at exit.
     private let outputFile: URL
     let arguments: [String]
@@ -27,10 +33,17 @@ final class AssayProcess: Sendable {
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
-    init(arguments: [String], environment: [String: String], workingDirectory: URL) throws {
+    /// Starts `executable` (the built `assay` unless told otherwise) with `environment` added to
+    /// a bare one (`PATH` only).
+    init(
+        executable: URL = AssayProcess.executableURL, arguments: [String], environment: [String: String],
+        workingDirectory: URL
+    ) throws {
         self.arguments = arguments
         process = Process()
-        process.executableURL = Self.executableURL
+        let exit = exit
+        process.terminationHandler = { ended in exit.set(ended.terminationStatus) }
+        process.executableURL = executable
         process.arguments = arguments
         process.environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
             .merging(environment) { _, new in new }
@@ -48,7 +61,7 @@ final class AssayProcess: Sendable {
     /// Everything the process printed so far.
     var printed: String { (try? String(contentsOf: outputFile, encoding: .utf8)) ?? "" }
 
-    var isRunning: Bool { process.isRunning }
+    var isRunning: Bool { exit.value == nil }
 
     /// Waits for the port the server printed it listens on.
     func listeningPort(timeout: Duration = .seconds(60)) async throws -> Int {
@@ -58,7 +71,7 @@ final class AssayProcess: Sendable {
             {
                 return port
             }
-            guard process.isRunning else { break }
+            guard isRunning else { break }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw ProcessFailure(message: "assay did not start listening; it printed:\n\(printed)")
@@ -66,32 +79,38 @@ final class AssayProcess: Sendable {
 
     /// Sends `signal` and waits for the exit status, killing the process if it outlives `timeout`.
     func stop(signal: Int32 = SIGTERM, timeout: Duration = .seconds(30)) async throws -> Int32 {
-        if process.isRunning { kill(process.processIdentifier, signal) }
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
-            if ContinuousClock.now > deadline {
-                kill(process.processIdentifier, SIGKILL)
-                throw ProcessFailure(message: "assay did not exit within \(timeout) of signal \(signal)")
-            }
-            try await Task.sleep(for: .milliseconds(20))
+        if isRunning { kill(process.processIdentifier, signal) }
+        do {
+            return try await exitStatus(timeout: timeout)
+        } catch {
+            kill(process.processIdentifier, SIGKILL)
+            throw ProcessFailure(message: "assay did not exit within \(timeout) of signal \(signal)")
         }
-        return process.terminationStatus
     }
 
     /// Waits for a process that exits by itself.
     func exitStatus(timeout: Duration = .seconds(60)) async throws -> Int32 {
         let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
-            guard ContinuousClock.now < deadline else { throw ProcessFailure(message: "assay did not exit") }
+        while true {
+            if let status = exit.value { return status }
+            guard ContinuousClock.now < deadline else {
+                throw ProcessFailure(message: "\(arguments.joined(separator: " ")) did not exit within \(timeout)")
+            }
             try await Task.sleep(for: .milliseconds(20))
         }
-        return process.terminationStatus
     }
 
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if isRunning { kill(process.processIdentifier, SIGKILL) }
         try? FileManager.default.removeItem(at: outputFile)
     }
+}
+
+/// A process's exit status, set by its termination handler.
+private final class ExitStatus: Sendable {
+    private let status = Mutex<Int32?>(nil)
+    var value: Int32? { status.withLock { $0 } }
+    func set(_ value: Int32) { status.withLock { $0 = value } }
 }
 
 struct ProcessFailure: Error, CustomStringConvertible {

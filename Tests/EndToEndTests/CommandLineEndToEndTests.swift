@@ -7,7 +7,7 @@ import Testing
 #endif
 
 /// `assay queue status` and `assay dlq` run as real processes on the database of a real `assay serve`.
-@Suite("assay queue and assay dlq, end to end", .serialized)
+@Suite("assay queue and assay dlq, end to end", .serialized, .timeLimit(.minutes(10)))
 struct CommandLineEndToEndTests {
     static let token = "cli-admin-token-0123456789"
     static let queues = ["scoring-jobs", "report-jobs"]

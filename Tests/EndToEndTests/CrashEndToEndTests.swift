@@ -8,7 +8,7 @@ import Testing
 
 /// Real processes on one SQLite database: the API, workers killed with SIGKILL and replaced,
 /// workers stopped with SIGTERM. No job may be lost, run twice to effect, or left running.
-@Suite("Workers that crash or stop, end to end", .serialized)
+@Suite("Workers that crash or stop, end to end", .serialized, .timeLimit(.minutes(10)))
 struct CrashEndToEndTests {
     static let token = "crash-admin-token-0123456789"
 

@@ -1,4 +1,5 @@
 import Foundation
+import JobQueue
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -39,7 +40,11 @@ struct HTTPClient {
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
             request.httpBody = body
         }
-        let (data, response) = try await URLSession.shared.data(for: request)
+        request.timeoutInterval = 30
+        // URLSession on Linux has been seen to never end a request: no test waits past the limit.
+        let (data, response) = try await withDeadline(
+            .seconds(45), expired: { ProcessFailure(message: "\(method) \(path): no answer within 45 s") }
+        ) { [request] in try await URLSession.shared.data(for: request) }
         let http = response as? HTTPURLResponse
         return Reply(
             status: http?.statusCode ?? 0, body: data,
@@ -76,3 +81,4 @@ struct HTTPClient {
         }
     }
 }
+

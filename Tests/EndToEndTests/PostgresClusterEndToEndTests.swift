@@ -8,7 +8,7 @@ import Testing
 
 /// Real processes on a PostgreSQL cluster of the test's own, which the test restarts and stops.
 @Suite(
-    "PostgreSQL faults and many processes, end to end", .serialized,
+    "PostgreSQL faults and many processes, end to end", .serialized, .timeLimit(.minutes(10)),
     .enabled(if: TestBackend.selected == .postgres, "runs in the PostgreSQL pass of scripts/test"))
 struct PostgresClusterEndToEndTests {
     static let token = "cluster-admin-token-0123456789"
@@ -18,36 +18,47 @@ struct PostgresClusterEndToEndTests {
         let directory: URL
         let url: String
 
-        static func start() throws -> Cluster {
+        static func start() async throws -> Cluster {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
                 "assay-cluster-\(UUID().uuidString)")
-            try script("start", directory.appendingPathComponent("pg").path)
+            try await script("start", directory.appendingPathComponent("pg").path)
             let port = try String(contentsOf: directory.appendingPathComponent("pg/port"), encoding: .utf8)
                 .trimmingCharacters(in: .whitespacesAndNewlines)
             return Cluster(
                 directory: directory, url: "postgres://assay@127.0.0.1:\(port)/postgres?sslmode=disable")
         }
 
-        func control(_ command: String) throws {
-            try Self.script(command, directory.appendingPathComponent("pg").path)
+        func control(_ command: String) async throws {
+            try await Self.script(command, directory.appendingPathComponent("pg").path)
         }
 
-        func remove() {
-            try? control("stop")
+        /// Runs `body` on a cluster of its own, stopped and removed however `body` ends.
+        static func with(_ body: (Cluster) async throws -> Void) async throws {
+            let cluster = try await start()
+            do {
+                try await body(cluster)
+            } catch {
+                await cluster.remove()
+                throw error
+            }
+            await cluster.remove()
+        }
+
+        func remove() async {
+            try? await control("stop")
             try? FileManager.default.removeItem(at: directory)
         }
 
-        /// Runs scripts/postgres. Its output is not read: the server it starts inherits the open
-        /// descriptors of the script, so a pipe would never reach its end.
-        private static func script(_ arguments: String...) throws {
-            let process = Process()
-            process.executableURL = AssayProcess.repositoryRoot.appendingPathComponent("scripts/postgres")
-            process.arguments = arguments
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else {
-                throw ProcessFailure(message: "scripts/postgres \(arguments.joined(separator: " ")) failed")
+        /// Runs scripts/postgres to its end. Its output goes to a file, not a pipe: the server it
+        /// starts outlives it, and a pipe it inherited would never reach its end.
+        private static func script(_ arguments: String...) async throws {
+            let process = try AssayProcess(
+                executable: AssayProcess.repositoryRoot.appendingPathComponent("scripts/postgres"),
+                arguments: arguments, environment: ProcessInfo.processInfo.environment,
+                workingDirectory: AssayProcess.repositoryRoot)
+            guard try await process.exitStatus(timeout: .seconds(120)) == 0 else {
+                throw ProcessFailure(
+                    message: "scripts/postgres \(arguments.joined(separator: " ")) failed:\n\(process.printed)")
             }
         }
 
@@ -86,105 +97,105 @@ struct PostgresClusterEndToEndTests {
         "PostgreSQL restarted mid-run: 503 with the error JSON while it is away, then every accepted submission ends with one report"
     )
     func restart() async throws {
-        let cluster = try Cluster.start()
-        defer { cluster.remove() }
-        let folder = cluster.directory.appendingPathComponent("app")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let server = try AssayProcess(
-            arguments: ["serve"], environment: cluster.environment(folder: folder), workingDirectory: folder)
-        let client = HTTPClient(
-            baseURL: try #require(URL(string: "http://127.0.0.1:\(try await server.listeningPort())")))
+        try await Cluster.with { cluster in
+            let folder = cluster.directory.appendingPathComponent("app")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let server = try AssayProcess(
+                arguments: ["serve"], environment: cluster.environment(folder: folder), workingDirectory: folder)
+            let client = HTTPClient(
+                baseURL: try #require(URL(string: "http://127.0.0.1:\(try await server.listeningPort())")))
 
-        // Submissions keep coming while the database restarts.
-        let until = ContinuousClock.now + .seconds(6)
-        async let outcomes = withThrowingTaskGroup(of: [Int: [String]].self) { group in
-            for _ in 0..<4 {
-                group.addTask {
-                    var seen: [Int: [String]] = [:]
-                    while ContinuousClock.now < until {
-                        let reply = try await client.send(
-                            "POST", "/api/candidate/assessment/swift-basics/submit",
-                            body: HTTPClient.sampleSubmission)
-                        let detail =
-                            reply.status == 200
-                            ? (try reply.json()["submission_id"] as? String ?? "")
-                            : String(decoding: reply.body, as: UTF8.self)
-                        seen[reply.status, default: []].append(detail)
+            // Submissions keep coming while the database restarts.
+            let until = ContinuousClock.now + .seconds(6)
+            async let outcomes = withThrowingTaskGroup(of: [Int: [String]].self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        var seen: [Int: [String]] = [:]
+                        while ContinuousClock.now < until {
+                            let reply = try await client.send(
+                                "POST", "/api/candidate/assessment/swift-basics/submit",
+                                body: HTTPClient.sampleSubmission)
+                            let detail =
+                                reply.status == 200
+                                ? (try reply.json()["submission_id"] as? String ?? "")
+                                : String(decoding: reply.body, as: UTF8.self)
+                            seen[reply.status, default: []].append(detail)
+                        }
+                        return seen
                     }
-                    return seen
                 }
+                return try await group.reduce(into: [Int: [String]]()) { $0.merge($1) { $0 + $1 } }
             }
-            return try await group.reduce(into: [Int: [String]]()) { $0.merge($1) { $0 + $1 } }
+            try await Task.sleep(for: .seconds(1.5))
+            try await cluster.control("restart")
+            let seen = try await outcomes
+            let accepted = seen[200] ?? []
+            #expect(Set(seen.keys).isSubset(of: [200, 503]), "statuses: \(seen.mapValues(\.count))")
+            for body in seen[503] ?? [] { #expect(body.contains(#""code":"database_unavailable""#)) }
+            #expect(accepted.count > 0)
+
+            // With the database stopped, the API answers 503 with the error JSON, and /ready too.
+            try await cluster.control("stop")
+            let down = try await client.send(
+                "POST", "/api/candidate/assessment/swift-basics/submit", body: HTTPClient.sampleSubmission)
+            #expect(down.status == 503)
+            #expect(try (down.json()["error"] as? [String: Any])?["code"] as? String == "database_unavailable")
+            #expect(try await client.send("GET", "/ready").status == 503)
+            try await cluster.control("resume")
+
+            let (submissions, reports) = try await Self.waitForReports(cluster)
+            #expect(submissions == reports)
+            #expect(submissions >= accepted.count)
+            let stored = Set(accepted)
+            #expect(stored.count == accepted.count)
+            #expect(
+                try await cluster.count(
+                    "SELECT count(*) FROM submissions s WHERE NOT EXISTS "
+                        + "(SELECT 1 FROM jobs j WHERE j.dedupe_key = s.id AND j.queue = 'scoring-jobs')") == 0,
+                "every stored submission has its scoring job")
+            #expect(try await cluster.count("SELECT count(*) FROM jobs WHERE state <> 'completed'") == 0)
+            #expect(try await server.stop() == 0)
         }
-        try await Task.sleep(for: .seconds(1.5))
-        try cluster.control("restart")
-        let seen = try await outcomes
-        let accepted = seen[200] ?? []
-        #expect(Set(seen.keys).isSubset(of: [200, 503]), "statuses: \(seen.mapValues(\.count))")
-        for body in seen[503] ?? [] { #expect(body.contains(#""code":"database_unavailable""#)) }
-        #expect(accepted.count > 0)
-
-        // With the database stopped, the API answers 503 with the error JSON, and /ready too.
-        try cluster.control("stop")
-        let down = try await client.send(
-            "POST", "/api/candidate/assessment/swift-basics/submit", body: HTTPClient.sampleSubmission)
-        #expect(down.status == 503)
-        #expect(try (down.json()["error"] as? [String: Any])?["code"] as? String == "database_unavailable")
-        #expect(try await client.send("GET", "/ready").status == 503)
-        try cluster.control("resume")
-
-        let (submissions, reports) = try await Self.waitForReports(cluster)
-        #expect(submissions == reports)
-        #expect(submissions >= accepted.count)
-        let stored = Set(accepted)
-        #expect(stored.count == accepted.count)
-        #expect(
-            try await cluster.count(
-                "SELECT count(*) FROM submissions s WHERE NOT EXISTS "
-                    + "(SELECT 1 FROM jobs j WHERE j.dedupe_key = s.id AND j.queue = 'scoring-jobs')") == 0,
-            "every stored submission has its scoring job")
-        #expect(try await cluster.count("SELECT count(*) FROM jobs WHERE state <> 'completed'") == 0)
-        #expect(try await server.stop() == 0)
     }
 
     @Test("two API processes and three workers on one database: every job runs once, at attempt 1")
     func manyProcesses() async throws {
-        let cluster = try Cluster.start()
-        defer { cluster.remove() }
-        let folder = cluster.directory.appendingPathComponent("app")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let environment = cluster.environment(folder: folder)
-        let apis = try (0..<2).map { _ in
-            try AssayProcess(
-                arguments: ["serve", "--workers", "0"], environment: environment, workingDirectory: folder)
-        }
-        var clients: [HTTPClient] = []
-        for api in apis {
-            clients.append(
-                HTTPClient(
-                    baseURL: try #require(URL(string: "http://127.0.0.1:\(try await api.listeningPort())"))))
-        }
-        let workers = try (0..<3).map { _ in
-            try AssayProcess(
-                arguments: ["worker", "--concurrency", "8"], environment: environment,
-                workingDirectory: folder)
-        }
-        let perLane = 75
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for client in clients {
-                group.addTask { _ = try await client.submitSamples(4 * perLane, lanes: 4) }
+        try await Cluster.with { cluster in
+            let folder = cluster.directory.appendingPathComponent("app")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let environment = cluster.environment(folder: folder)
+            let apis = try (0..<2).map { _ in
+                try AssayProcess(
+                    arguments: ["serve", "--workers", "0"], environment: environment, workingDirectory: folder)
             }
-            try await group.waitForAll()
+            var clients: [HTTPClient] = []
+            for api in apis {
+                clients.append(
+                    HTTPClient(
+                        baseURL: try #require(URL(string: "http://127.0.0.1:\(try await api.listeningPort())"))))
+            }
+            let workers = try (0..<3).map { _ in
+                try AssayProcess(
+                    arguments: ["worker", "--concurrency", "8"], environment: environment,
+                    workingDirectory: folder)
+            }
+            let perLane = 75
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for client in clients {
+                    group.addTask { _ = try await client.submitSamples(4 * perLane, lanes: 4) }
+                }
+                try await group.waitForAll()
+            }
+            let (submissions, reports) = try await Self.waitForReports(cluster)
+            #expect(submissions == 8 * perLane)
+            #expect(reports == submissions)
+            #expect(
+                try await cluster.count("SELECT count(*) FROM jobs WHERE state = 'completed'") == 2 * submissions)
+            #expect(
+                try await cluster.count("SELECT count(*) FROM jobs WHERE attempt <> 1 OR errors <> '[]'::jsonb")
+                    == 0,
+                "no job was claimed twice")
+            for process in apis + workers { #expect(try await process.stop() == 0) }
         }
-        let (submissions, reports) = try await Self.waitForReports(cluster)
-        #expect(submissions == 8 * perLane)
-        #expect(reports == submissions)
-        #expect(
-            try await cluster.count("SELECT count(*) FROM jobs WHERE state = 'completed'") == 2 * submissions)
-        #expect(
-            try await cluster.count("SELECT count(*) FROM jobs WHERE attempt <> 1 OR errors <> '[]'::jsonb")
-                == 0,
-            "no job was claimed twice")
-        for process in apis + workers { #expect(try await process.stop() == 0) }
     }
 }

@@ -6,7 +6,7 @@ import Testing
     import FoundationNetworking
 #endif
 
-@Suite("assay serve, end to end", .serialized)
+@Suite("assay serve, end to end", .serialized, .timeLimit(.minutes(10)))
 struct ServeEndToEndTests {
     static let token = "e2e-admin-token-0123456789"
 

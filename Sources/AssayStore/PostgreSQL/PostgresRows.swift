@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
-import Synchronization
+import JobQueue
 
 extension PostgresClient {
     /// Runs a statement and collects its rows; a database that cannot be reached is ``StoreError/unavailable(_:)``.
@@ -55,34 +55,12 @@ enum PostgresFailure {
 
     /// Runs `operation`; an error that says the database is away, or no answer within ``deadline``
     /// (the pool waits for a connection as long as the server is down), is ``StoreError/unavailable(_:)``.
-    ///
-    /// The caller gets its answer at the deadline even if the operation does not stop when cancelled:
-    /// it runs in a task of its own, cancelled then and left to end by itself.
     static func answering<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws
         -> T
     {
-        let work = Task { try await operation() }
-        let outcome = FirstOutcome<T>()
         do {
-            return try await withTaskCancellationHandler {
-                try await withCheckedThrowingContinuation { continuation in
-                    outcome.set(continuation)
-                    Task {
-                        do {
-                            outcome.resume(with: .success(try await work.value))
-                        } catch {
-                            outcome.resume(with: .failure(error))
-                        }
-                    }
-                    Task {
-                        try? await Task.sleep(for: deadline)
-                        let reason = "no answer within \(deadline.components.seconds) s"
-                        if outcome.resume(with: .failure(StoreError.unavailable(reason))) { work.cancel() }
-                    }
-                }
-            } onCancel: {
-                work.cancel()
-            }
+            let reason = "no answer within \(deadline.components.seconds) s"
+            return try await withDeadline(deadline, expired: { StoreError.unavailable(reason) }, operation)
         } catch {
             throw map(error)
         }
@@ -107,45 +85,5 @@ enum PostgresFailure {
             return StoreError.unavailable(error.serverInfo?[.message] ?? state)
         }
         return error
-    }
-}
-
-/// The first of several racing results, handed once to a waiting continuation.
-private final class FirstOutcome<T: Sendable>: Sendable {
-    private struct State {
-        var continuation: CheckedContinuation<T, any Error>?
-        var early: Result<T, any Error>?
-        var done = false
-    }
-
-    private let state = Mutex(State())
-
-    func set(_ continuation: CheckedContinuation<T, any Error>) {
-        let early = state.withLock { state -> Result<T, any Error>? in
-            if let early = state.early {
-                state.early = nil
-                return early
-            }
-            state.continuation = continuation
-            return nil
-        }
-        if let early { continuation.resume(with: early) }
-    }
-
-    /// Resumes the waiter with `result` if nothing did before; `true` when this call did.
-    @discardableResult
-    func resume(with result: Result<T, any Error>) -> Bool {
-        let (continuation, first) = state.withLock { state -> (CheckedContinuation<T, any Error>?, Bool) in
-            guard !state.done else { return (nil, false) }
-            state.done = true
-            guard let continuation = state.continuation else {
-                state.early = result
-                return (nil, true)
-            }
-            state.continuation = nil
-            return (continuation, true)
-        }
-        continuation?.resume(with: result)
-        return first
     }
 }
