@@ -27,6 +27,9 @@ public protocol AssayStore: Sendable {
     func insertSubmission(_ submission: NewSubmission, job: JobRequest) async throws
         -> SubmissionInsertOutcome
     func submission(id: String) async throws -> SubmissionRecord?
+    /// The submission with its evaluation and whether its report exists, in one read; what a job
+    /// needs. Reads from concurrent jobs may share one statement.
+    func submissionWork(id: String) async throws -> SubmissionWork?
     func listSubmissions(_ query: SubmissionQuery) async throws -> Page<SubmissionRecord>
 
     /// Stores an evaluation, once, and enqueues `job` in the same transaction. A second call for the

@@ -101,3 +101,23 @@ public struct AssessmentSummary: Sendable, Equatable {
         self.createdAt = createdAt
     }
 }
+
+/// What the scoring and report jobs need of a submission, read at once: what the candidate sent,
+/// its evaluation if one is stored, and whether its report is stored.
+public struct SubmissionWork: Sendable, Equatable {
+    public var id: String
+    public var assessmentID: String
+    public var content: SubmissionContent
+    public var evaluation: Evaluation?
+    public var hasReport: Bool
+
+    public init(
+        id: String, assessmentID: String, content: SubmissionContent, evaluation: Evaluation?, hasReport: Bool
+    ) {
+        self.id = id
+        self.assessmentID = assessmentID
+        self.content = content
+        self.evaluation = evaluation
+        self.hasReport = hasReport
+    }
+}

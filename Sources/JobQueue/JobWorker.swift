@@ -113,13 +113,28 @@ public final class JobWorker: Service {
         driver.notifier.subscribe(signal, to: queue)
         defer { driver.notifier.unsubscribe(signal, from: queue) }
         let running = RunningJobs()
+        let batch = max(1, options.concurrency / 4)
         await withDiscardingTaskGroup { group in
+            // When the queue loop first saw some, but too few, slots free while jobs ran.
+            var fewFreeSince: ContinuousClock.Instant?
             while !isStopping && !Task.isCancelled {
-                let free = options.concurrency - running.count
+                let busy = running.count
+                let free = options.concurrency - busy
                 guard free > 0 else {
+                    fewFreeSince = nil
                     await signal.wait(timeout: options.pollInterval)
                     continue
                 }
+                if free < batch && busy > 0 {
+                    let since = fewFreeSince ?? .now
+                    fewFreeSince = since
+                    let left = options.claimWindow - (.now - since)
+                    if left > .zero {
+                        await signal.wait(timeout: left)
+                        continue
+                    }
+                }
+                fewFreeSince = nil
                 let jobs: [Job]
                 do {
                     jobs = try await driver.claimNextJobs(

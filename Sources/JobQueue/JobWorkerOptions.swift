@@ -19,13 +19,17 @@ public struct JobWorkerOptions: Sendable {
     public var completedRetention: Duration
     /// How often completed jobs past their retention are pruned.
     public var pruneInterval: Duration
+    /// While jobs run, a queue that has fewer than a quarter of its slots free waits up to this
+    /// long for more to free up before it claims, so that one claim fills many slots. An idle
+    /// queue claims at once.
+    public var claimWindow: Duration
 
     public init(
         queues: [String], concurrency: Int = 8, leaseDuration: Duration = .seconds(30),
         pollInterval: Duration = .seconds(1), gracePeriod: Duration = .seconds(20),
         retryPolicy: RetryPolicy = .default, workerID: String = JobWorkerOptions.defaultWorkerID(),
         heartbeatInterval: Duration = .seconds(5), completedRetention: Duration = .seconds(7 * 86_400),
-        pruneInterval: Duration = .seconds(600)
+        pruneInterval: Duration = .seconds(600), claimWindow: Duration = .milliseconds(2)
     ) {
         self.queues = queues
         self.concurrency = concurrency
@@ -37,6 +41,7 @@ public struct JobWorkerOptions: Sendable {
         self.heartbeatInterval = heartbeatInterval
         self.completedRetention = completedRetention
         self.pruneInterval = pruneInterval
+        self.claimWindow = claimWindow
     }
 
     /// A worker id unique to this process: host name, process id and a random suffix.

@@ -16,6 +16,10 @@ struct DrainWait: AsyncParsableCommand {
     @Option(help: "The admin token.") var token: String
     @Option(help: "How many submissions must reach their report.") var count: Int
     @Option(help: "Give up after this many seconds.") var timeout = 600.0
+    @Option(
+        help: "Seconds between two looks at the queue status (each look counts the jobs, which costs the database)."
+    )
+    var interval = 0.25
 
     func run() async throws {
         guard let statusURL = URL(string: url)?.appendingPathComponent("api/admin/queue/status") else {
@@ -40,7 +44,7 @@ struct DrainWait: AsyncParsableCommand {
                 )
                 return
             }
-            try await Task.sleep(for: .milliseconds(20))
+            try await Task.sleep(for: .seconds(interval))
         }
         throw BenchFailure(message: "not drained within \(timeout) s")
     }

@@ -5,7 +5,7 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
-@Suite(.assayFixture)
+@Suite(.assayFixture, .timeLimit(.minutes(5)))
 struct AdminAssessmentRoutesTests {
     @Test func createdAssessmentIsReadBackWithItsAnswerKeys() async throws {
         try await AssayFixture.current().withApp { client in

@@ -11,7 +11,7 @@ struct AdminRoute: Sendable, CustomTestStringConvertible {
     var testDescription: String { "\(method) \(path)" }
 }
 
-@Suite(.assayFixture)
+@Suite(.assayFixture, .timeLimit(.minutes(5)))
 struct AdminAuthTests {
     static let routes = [
         AdminRoute(method: .get, path: "/api/admin/assessments"),

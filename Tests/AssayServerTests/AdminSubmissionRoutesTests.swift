@@ -4,7 +4,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Testing
 
-@Suite(.assayFixture)
+@Suite(.assayFixture, .timeLimit(.minutes(5)))
 struct AdminSubmissionRoutesTests {
     private typealias Page = PageBody<SubmissionBody>
 

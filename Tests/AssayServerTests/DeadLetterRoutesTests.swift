@@ -8,7 +8,7 @@ import NIOCore
 import Testing
 
 /// The dead-letter routes and the queue status an admin uses to find, retry and discard dead jobs.
-@Suite(.assayFixture)
+@Suite(.assayFixture, .timeLimit(.minutes(5)))
 struct DeadLetterRoutesTests {
     /// `POST /api/admin/queue/dead-letters/retry` answers this.
     private struct RetriedBody: Decodable {

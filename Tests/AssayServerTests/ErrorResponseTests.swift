@@ -2,7 +2,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Testing
 
-@Suite(.assayFixture)
+@Suite(.assayFixture, .timeLimit(.minutes(5)))
 struct ErrorResponseTests {
     @Test(arguments: [
         "/", "/nope", "/api", "/api/candidate/nothing", "/api/candidate/assessment/swift-basics/extra",

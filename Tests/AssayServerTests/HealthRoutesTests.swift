@@ -5,7 +5,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Testing
 
-@Suite(.assayFixture)
+@Suite(.assayFixture, .timeLimit(.minutes(5)))
 struct HealthRoutesTests {
     @Test func healthAnswersOK() async throws {
         try await AssayFixture.current().withApp { client in

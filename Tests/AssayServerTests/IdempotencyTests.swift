@@ -3,7 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Testing
 
-@Suite(.assayFixture)
+@Suite(.assayFixture, .timeLimit(.minutes(5)))
 struct IdempotencyTests {
     @Test func sameKeyAndBodyReplaysTheFirstSubmissionWithOneScoringJob() async throws {
         try await AssayFixture.current().withApp { client in

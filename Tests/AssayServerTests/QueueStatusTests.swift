@@ -2,7 +2,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Testing
 
-@Suite(.assayFixture)
+@Suite(.assayFixture, .timeLimit(.minutes(5)))
 struct QueueStatusTests {
     private static let empty = QueueStatusBody.Counts(
         activeMessages: 0, scheduledMessages: 0, deadLetterMessages: 0, running: 0, completedLastHour: 0)

@@ -4,7 +4,7 @@ import HummingbirdTesting
 import Testing
 
 /// From submit to report, through the embedded worker.
-@Suite(.assayFixture)
+@Suite(.assayFixture, .timeLimit(.minutes(5)))
 struct ScoringFlowTests {
     @Test func perfectAnswersScoreFullMarksAndPass() async throws {
         try await AssayFixture.current().withApp(worker: true) { client in

@@ -8,7 +8,7 @@ import Testing
 
 /// A submission's status as its scoring job moves: queued, scoring, completed, or failed when the
 /// job is dead. The job is moved by hand here, as a worker would.
-@Suite(.assayFixture)
+@Suite(.assayFixture, .timeLimit(.minutes(5)))
 struct SubmissionStatusTests {
     @Test func submissionIsScoringWhileItsJobRuns() async throws {
         let fixture = try AssayFixture.current()

@@ -4,7 +4,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Testing
 
-@Suite(.assayFixture)
+@Suite(.assayFixture, .timeLimit(.minutes(5)))
 struct SubmitRoutesTests {
     @Test func acceptedSubmissionAnswersInThePlansShape() async throws {
         try await AssayFixture.current().withApp { client in

@@ -5,7 +5,7 @@ import Synchronization
 import Testing
 
 /// The promises every job driver keeps, checked on each backend with the same code.
-@Suite("Job driver conformance")
+@Suite("Job driver conformance", .timeLimit(.minutes(5)))
 struct JobDriverConformanceTests {
     static let queue = "scoring-jobs"
 
@@ -278,6 +278,43 @@ struct JobDriverConformanceTests {
             #expect(stats.oldestAvailableAgeSeconds >= 10)
             let empty = try await driver.statistics(queues: [Self.queue, "report-jobs"])["report-jobs"]
             #expect(empty == QueueStatistics())
+        }
+    }
+
+    @Test(
+        "completions are counted per queue for an hour, then no more, however they were batched",
+        arguments: JobDriverBackend.allCases)
+    func completionsLastAnHour(backend: JobDriverBackend) async throws {
+        let clock = TestClock()
+        try await backend.withDriver(clock: clock) { driver in
+            for index in 0..<6 { _ = try await driver.enqueue(request("c\(index)")) }
+            _ = try await driver.enqueue(JobRequest(queue: "report-jobs", kind: "k", payload: Data("{}".utf8)))
+            let jobs = try await driver.claimNextJobs(
+                queue: Self.queue, limit: 6, owner: "w", leaseDuration: .seconds(30))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for job in jobs.prefix(4) {
+                    let lease = try #require(job.lease)
+                    group.addTask { try await driver.complete(lease) }
+                }
+                try await group.waitForAll()
+            }
+            // A completion that is refused (its lease is gone) is not counted.
+            await #expect(throws: JobQueueError.self) { try await driver.complete(try #require(jobs[0].lease)) }
+            clock.advance(seconds: 1800)
+            try await driver.complete(try #require(jobs[4].lease))
+            let report = try await driver.claimNextJobs(
+                queue: "report-jobs", limit: 1, owner: "w", leaseDuration: .seconds(30))
+            try await driver.complete(try #require(report.first?.lease))
+            var stats = try await driver.statistics(queues: [Self.queue, "report-jobs"])
+            #expect(stats[Self.queue]?.completedLastHour == 5)
+            #expect(stats["report-jobs"]?.completedLastHour == 1)
+            clock.advance(seconds: 1900)
+            stats = try await driver.statistics(queues: [Self.queue, "report-jobs"])
+            #expect(stats[Self.queue]?.completedLastHour == 1, "the four completed 62 minutes ago are out")
+            clock.advance(seconds: 3700)
+            stats = try await driver.statistics(queues: [Self.queue, "report-jobs"])
+            #expect(stats[Self.queue]?.completedLastHour == 0)
+            #expect(stats["report-jobs"]?.completedLastHour == 0)
         }
     }
 }

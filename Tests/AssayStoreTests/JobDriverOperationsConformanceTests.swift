@@ -4,7 +4,7 @@ import JobQueue
 import Testing
 
 /// Dead letters, heartbeats and pruning: the operations every job driver offers, on each backend.
-@Suite("Job driver conformance: operations")
+@Suite("Job driver conformance: operations", .timeLimit(.minutes(5)))
 struct JobDriverOperationsConformanceTests {
     /// Enqueues a job on `queue` and makes it dead with one failed attempt.
     func deadJob(_ driver: any JobQueueDriver, queue: String, clock: TestClock, message: String = "boom")

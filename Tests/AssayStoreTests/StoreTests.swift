@@ -5,7 +5,7 @@ import Foundation
 import JobQueue
 import Testing
 
-@Suite("Store, on every backend")
+@Suite("Store, on every backend", .timeLimit(.minutes(5)))
 struct StoreTests {
     @Test("a submission and its scoring job commit together", arguments: TestBackend.allCases)
     func submissionWithJob(backend: TestBackend) async throws {

@@ -3,7 +3,7 @@ import JobQueue
 import Synchronization
 import Testing
 
-@Suite("Job worker")
+@Suite("Job worker", .timeLimit(.minutes(5)))
 struct JobWorkerTests {
     final class Counter: Sendable {
         private let value = Mutex(0)

@@ -15,14 +15,14 @@ struct ReportJobHandler: JobHandler {
         let payload = try SubmissionJobPayload.decode(from: job)
         var logger = logger
         logger[metadataKey: "submission_id"] = .string(payload.submissionID)
-        if try await store.report(submissionID: payload.submissionID) != nil {
+        guard let submission = try await store.submissionWork(id: payload.submissionID) else {
+            throw JobHandlerError.permanent("submission \(payload.submissionID) does not exist")
+        }
+        if submission.hasReport {
             logger.info("report already stored")
             return
         }
-        guard let submission = try await store.submission(id: payload.submissionID) else {
-            throw JobHandlerError.permanent("submission \(payload.submissionID) does not exist")
-        }
-        guard let evaluation = try await store.evaluation(submissionID: submission.id) else {
+        guard let evaluation = submission.evaluation else {
             throw JobHandlerError.permanent("submission \(submission.id) has no evaluation to report on")
         }
         guard let assessment = try await store.assessment(id: submission.assessmentID) else {

@@ -24,13 +24,13 @@ struct ScoringJobHandler: JobHandler {
         let reportJob = JobRequest(
             queue: reportQueue, kind: JobKind.buildReport, payload: payload.encoded(),
             dedupeKey: payload.submissionID, maxAttempts: maxAttempts)
-        if let existing = try await store.evaluation(submissionID: payload.submissionID) {
+        guard let submission = try await store.submissionWork(id: payload.submissionID) else {
+            throw JobHandlerError.permanent("submission \(payload.submissionID) does not exist")
+        }
+        if let existing = submission.evaluation {
             try await store.insertEvaluation(existing, job: reportJob)
             logger.info("submission already scored")
             return
-        }
-        guard let submission = try await store.submission(id: payload.submissionID) else {
-            throw JobHandlerError.permanent("submission \(payload.submissionID) does not exist")
         }
         guard let assessment = try await store.assessment(id: submission.assessmentID) else {
             throw JobHandlerError.permanent("assessment \(submission.assessmentID) does not exist")

@@ -17,8 +17,8 @@ extension PostgresJobDriver {
                     AND run_at > \(now)) AS scheduled,
                 (SELECT count(*) FROM jobs WHERE queue = named.queue AND state = 'running') AS running,
                 (SELECT count(*) FROM jobs WHERE queue = named.queue AND state = 'dead') AS dead,
-                (SELECT count(*) FROM jobs WHERE queue = named.queue AND state = 'completed'
-                    AND completed_at >= \(now - 3600)) AS completed_last_hour,
+                (SELECT coalesce(sum(completed), 0)::int8 FROM job_completions WHERE queue = named.queue
+                    AND minute > \(now - 3600)) AS completed_last_hour,
                 (SELECT min(run_at) FROM jobs WHERE queue = named.queue AND state IN ('available', 'scheduled')
                     AND run_at <= \(now)) AS oldest
             FROM named
@@ -116,6 +116,8 @@ extension PostgresJobDriver {
     /// Deletes a batch of old completed jobs; rows another transaction holds are skipped, not waited for.
     public func pruneCompletedJobs(before date: Date, limit: Int) async throws -> Int {
         try await client.rows(
+            "DELETE FROM job_completions WHERE minute < \(now() - JobCompletionCounts.kept)", logger: logger)
+        return try await client.rows(
             """
             DELETE FROM jobs WHERE id IN (
                 SELECT id FROM jobs WHERE state = 'completed' AND completed_at < \(date)

@@ -153,13 +153,20 @@ public final class PostgresJobDriver: JobQueueDriver {
     {
         let rows = try await client.rows(
             """
-            UPDATE jobs SET state = 'completed', completed_at = \(now), updated_at = \(now),
-                lease_owner = NULL, lease_expires_at = NULL
-            FROM unnest(\(leases.map(\.jobID))::text[], \(leases.map(\.attempt))::int8[], \(leases.map(\.owner))::text[])
-                AS done(id, attempt, owner)
-            WHERE jobs.id = done.id AND jobs.attempt = done.attempt AND jobs.lease_owner = done.owner
-              AND jobs.state = 'running'
-            RETURNING jobs.id
+            WITH done AS (
+                UPDATE jobs SET state = 'completed', completed_at = \(now), updated_at = \(now),
+                    lease_owner = NULL, lease_expires_at = NULL
+                FROM unnest(\(leases.map(\.jobID))::text[], \(leases.map(\.attempt))::int8[], \(leases.map(\.owner))::text[])
+                    AS done(id, attempt, owner)
+                WHERE jobs.id = done.id AND jobs.attempt = done.attempt AND jobs.lease_owner = done.owner
+                  AND jobs.state = 'running'
+                RETURNING jobs.id, jobs.queue
+            ), counted AS (
+                INSERT INTO job_completions (queue, minute, completed)
+                SELECT queue, date_trunc('minute', \(now)::timestamptz), count(*) FROM done GROUP BY queue
+                ON CONFLICT (queue, minute) DO UPDATE SET completed = job_completions.completed + excluded.completed
+            )
+            SELECT id FROM done
             """, logger: logger)
         let completed = Set(try rows.map { try $0.string("id") })
         return leases.map {

@@ -81,7 +81,24 @@ enum PostgresMigrations {
                     started_at timestamptz NOT NULL,
                     last_seen_at timestamptz NOT NULL)
                 """,
-            ])
+            ]),
+        Migration(
+            version: 3, name: "completions counted by the minute",
+            statements: [
+                """
+                CREATE TABLE job_completions (
+                    queue text NOT NULL,
+                    minute timestamptz NOT NULL,
+                    completed bigint NOT NULL,
+                    PRIMARY KEY (queue, minute))
+                """,
+                """
+                INSERT INTO job_completions (queue, minute, completed)
+                SELECT queue, date_trunc('minute', completed_at), count(*) FROM jobs
+                WHERE state = 'completed' AND completed_at >= now() - interval '1 hour'
+                GROUP BY 1, 2
+                """,
+            ]),
     ]
 
     /// Applies the steps this database has not seen yet; returns their versions.

@@ -17,6 +17,7 @@ public final class PostgresStore: AssayStore {
     private let jobDriver: PostgresJobDriver
     private let submissionWriter: PostgresSubmissionWriter
     private let resultWriter: PostgresResultWriter
+    private let workReads: RequestBatcher<String, SubmissionWork?>
     private let background: Mutex<[Task<Void, Never>]>
     private let assessmentCache = Mutex<[String: Assessment]>([:])
     private static let assessmentCacheLimit = 1000
@@ -67,6 +68,14 @@ public final class PostgresStore: AssayStore {
         jobs = jobDriver
         submissionWriter = PostgresSubmissionWriter(client: client, jobDriver: jobDriver, logger: logger)
         resultWriter = PostgresResultWriter(client: client, jobDriver: jobDriver, logger: logger)
+        workReads = RequestBatcher(maximumBatch: 256) { ids in
+            do {
+                let found = try await Self.submissionWork(ids: ids, client: client, logger: logger)
+                return ids.map { found[$0] ?? .success(nil) }
+            } catch {
+                return ids.map { _ in .failure(error) }
+            }
+        }
     }
 
     /// Applies migrations not yet applied; returns their versions.
@@ -147,6 +156,40 @@ public final class PostgresStore: AssayStore {
             Self.submissionQuery(id: id), on: { try await client.rows($0, logger: logger) }
         )
         .first
+    }
+
+    /// Concurrent calls share one statement.
+    public func submissionWork(id: String) async throws -> SubmissionWork? {
+        try await workReads.submit(id)
+    }
+
+    /// The submissions of `ids` that exist, each decoded alone: a row that does not decode fails
+    /// only its own reader.
+    private static func submissionWork(ids: [String], client: PostgresClient, logger: Logger) async throws
+        -> [String: Result<SubmissionWork?, any Error>]
+    {
+        let rows = try await client.rows(
+            """
+            SELECT s.id, s.assessment_id, s.content::text AS content, e.document::text AS evaluation,
+                   EXISTS (SELECT 1 FROM reports r WHERE r.submission_id = s.id) AS has_report
+            FROM submissions s LEFT JOIN evaluations e ON e.submission_id = s.id
+            WHERE s.id = ANY(\(Array(Set(ids)))::text[])
+            """, logger: logger)
+        let decoder = AssayJSON.decoder()
+        var found: [String: Result<SubmissionWork?, any Error>] = [:]
+        for row in rows {
+            guard let id = try? row.string("id") else { continue }
+            found[id] = Result {
+                SubmissionWork(
+                    id: id, assessmentID: try row.string("assessment_id"),
+                    content: try decoder.decode(SubmissionContent.self, from: row.textData("content")),
+                    evaluation: try row.optionalString("evaluation").map {
+                        try decoder.decode(Evaluation.self, from: Data($0.utf8))
+                    },
+                    hasReport: try row["has_report"].decode(Bool.self))
+            }
+        }
+        return found
     }
 
     public func listSubmissions(_ query: SubmissionQuery) async throws -> Page<SubmissionRecord> {

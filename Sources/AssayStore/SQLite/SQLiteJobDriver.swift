@@ -136,8 +136,16 @@ public final class SQLiteJobDriver: JobQueueDriver {
             FROM (VALUES \(SQLiteQuery.joined(leases.map { "(\($0.jobID), \($0.attempt), \($0.owner))" }))) AS done
             WHERE jobs.id = done.column1 AND jobs.attempt = done.column2 AND jobs.lease_owner = done.column3
               AND jobs.state = 'running'
-            RETURNING jobs.id
+            RETURNING jobs.id, jobs.queue
             """)
+        let minute = JobCompletionCounts.minute(of: now)
+        for (queue, done) in Dictionary(grouping: rows.compactMap { $0.string("queue") }, by: { $0 }) {
+            try await connection.run(
+                """
+                INSERT INTO job_completions (queue, minute, completed) VALUES (\(queue), \(minute), \(done.count))
+                ON CONFLICT (queue, minute) DO UPDATE SET completed = completed + excluded.completed
+                """)
+        }
         let completed = Set(rows.compactMap { $0.string("id") })
         return leases.map {
             completed.contains($0.jobID) ? .success(()) : .failure(JobQueueError.leaseLost($0))
@@ -179,16 +187,23 @@ public final class SQLiteJobDriver: JobQueueDriver {
 
     public func statistics(queues: [String]) async throws -> [String: QueueStatistics] {
         let now = now()
+        // One indexed count per queue and state (jobs_due, jobs_state), and completions from their
+        // per-minute counts: nothing here walks the whole table.
+        let named = try JSONEncoder().encode(queues)
         let rows = try await pool.read(
             """
-            SELECT queue,
-                SUM(state IN ('available', 'scheduled') AND run_at <= \(now)) AS available,
-                SUM(state IN ('available', 'scheduled') AND run_at > \(now)) AS scheduled,
-                SUM(state = 'running') AS running,
-                SUM(state = 'dead') AS dead,
-                SUM(state = 'completed' AND completed_at >= \(now - 3600)) AS completed_last_hour,
-                MIN(CASE WHEN state IN ('available', 'scheduled') AND run_at <= \(now) THEN run_at END) AS oldest
-            FROM jobs GROUP BY queue
+            SELECT named.value AS queue,
+                (SELECT count(*) FROM jobs WHERE queue = named.value AND state IN ('available', 'scheduled')
+                    AND run_at <= \(now)) AS available,
+                (SELECT count(*) FROM jobs WHERE queue = named.value AND state IN ('available', 'scheduled')
+                    AND run_at > \(now)) AS scheduled,
+                (SELECT count(*) FROM jobs WHERE queue = named.value AND state = 'running') AS running,
+                (SELECT count(*) FROM jobs WHERE queue = named.value AND state = 'dead') AS dead,
+                (SELECT coalesce(sum(completed), 0) FROM job_completions
+                    WHERE queue = named.value AND minute > \(now - 3600)) AS completed_last_hour,
+                (SELECT min(run_at) FROM jobs WHERE queue = named.value AND state IN ('available', 'scheduled')
+                    AND run_at <= \(now)) AS oldest
+            FROM (SELECT DISTINCT value FROM json_each(\(json: named))) AS named
             """)
         var result = Dictionary(uniqueKeysWithValues: queues.map { ($0, QueueStatistics()) })
         for row in rows {

@@ -80,6 +80,23 @@ enum SQLiteMigrations {
                 "CREATE INDEX jobs_dead ON jobs (queue, updated_at) WHERE state = 'dead'",
                 "CREATE INDEX jobs_completed ON jobs (completed_at) WHERE state = 'completed'",
             ]),
+        Migration(
+            version: 3, name: "completions counted by the minute",
+            statements: [
+                """
+                CREATE TABLE job_completions (
+                    queue TEXT NOT NULL,
+                    minute REAL NOT NULL,
+                    completed INTEGER NOT NULL,
+                    PRIMARY KEY (queue, minute))
+                """,
+                """
+                INSERT INTO job_completions (queue, minute, completed)
+                SELECT queue, CAST(completed_at / 60 AS INTEGER) * 60.0, count(*) FROM jobs
+                WHERE state = 'completed' AND completed_at >= unixepoch('now') - 3600
+                GROUP BY 1, 2
+                """,
+            ]),
     ]
 
     /// Applies the steps this database has not seen yet; safe when several processes start at once.

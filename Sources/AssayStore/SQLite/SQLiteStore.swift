@@ -111,6 +111,26 @@ public final class SQLiteStore: AssayStore {
         try await Self.submission(id: id, on: pool.read)
     }
 
+    public func submissionWork(id: String) async throws -> SubmissionWork? {
+        let rows = try await pool.read(
+            """
+            SELECT s.id, s.assessment_id, s.content, e.document AS evaluation,
+                   EXISTS (SELECT 1 FROM reports r WHERE r.submission_id = s.id) AS has_report
+            FROM submissions s LEFT JOIN evaluations e ON e.submission_id = s.id
+            WHERE s.id = \(id)
+            """)
+        return try rows.first.map { row in
+            let decoder = AssayJSON.decoder()
+            return SubmissionWork(
+                id: row.string("id") ?? id, assessmentID: row.string("assessment_id") ?? "",
+                content: try decoder.decode(SubmissionContent.self, from: row.data("content")),
+                evaluation: try row.string("evaluation").map {
+                    try decoder.decode(Evaluation.self, from: Data($0.utf8))
+                },
+                hasReport: row.int("has_report") != 0)
+        }
+    }
+
     public func listSubmissions(_ query: SubmissionQuery) async throws -> Page<SubmissionRecord> {
         let filtered: SQLiteQuery = """
             SELECT * FROM (\(Self.submissionsWithStatus(assessmentID: query.assessmentID)))

@@ -8,10 +8,10 @@ final class TransactionBatcher<Item: Sendable, Output: Sendable>: Sendable {
     typealias Write = @Sendable ([Item]) async throws -> [Result<Output, any Error>]
     typealias AfterCommit = @Sendable ([Item], [Result<Output, any Error>]) -> Void
 
-    private let batcher: WriteBatcher<Item, Output>
+    private let batcher: RequestBatcher<Item, Output>
 
     init(maximumBatch: Int = 256, write: @escaping Write, afterCommit: @escaping AfterCommit = { _, _ in }) {
-        batcher = WriteBatcher(maximumBatch: maximumBatch) { batch in
+        batcher = RequestBatcher(maximumBatch: maximumBatch) { batch in
             await Self.write(batch, write: write, afterCommit: afterCommit)
         }
     }

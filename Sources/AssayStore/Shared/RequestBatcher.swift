@@ -1,11 +1,11 @@
 import Synchronization
 
-/// Gathers writes that arrive together and hands them to one flush, so that many requests share
-/// one transaction (group commit).
+/// Gathers requests that arrive together and hands them to one flush, so that many writes share
+/// one transaction (group commit) and many reads one statement.
 ///
 /// The first caller to find no flush running starts one; callers that arrive while it runs wait
 /// for the next flush, which takes all of them at once. A lone caller is flushed at once, alone.
-final class WriteBatcher<Item: Sendable, Output: Sendable>: Sendable {
+final class RequestBatcher<Item: Sendable, Output: Sendable>: Sendable {
     typealias Flush = @Sendable ([Item]) async -> [Result<Output, any Error>]
 
     private struct Pending {
