@@ -20,8 +20,10 @@ public protocol JobQueueDriver: Sendable {
     func claimNextJobs(queue: String, limit: Int, owner: String, leaseDuration: Duration) async throws
         -> [Job]
 
-    /// Extends a running job's lease; `false` when the lease was lost.
-    func renewLease(_ lease: JobLease, for duration: Duration) async throws -> Bool
+    /// Extends the leases of running jobs, all in one round trip; returns the ids of the jobs whose
+    /// lease was extended. A lease that was lost (expired and claimed again, or the job released
+    /// or retried by an admin) is left out.
+    func renewLeases(_ leases: [JobLease], for duration: Duration) async throws -> Set<String>
 
     /// Marks the job completed. Throws ``JobQueueError/leaseLost(_:)`` if the lease is gone.
     func complete(_ lease: JobLease) async throws

@@ -19,6 +19,7 @@ public final class JobWorker: Service {
     private let signals: [String: WakeSignal]
     private let heartbeatSignal = WakeSignal()
     private let pruneSignal = WakeSignal()
+    private let attempts = RunningAttempts()
 
     public init(
         driver: any JobQueueDriver, handlers: [any JobHandler], options: JobWorkerOptions, logger: Logger,
@@ -43,11 +44,20 @@ public final class JobWorker: Service {
             ])
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
-                for (queue, signal) in signals {
-                    group.addTask { await self.runLoop(queue: queue, signal: signal) }
-                }
                 group.addTask { await self.heartbeatLoop() }
                 group.addTask { await self.pruneLoop() }
+                // Leases are kept and timeouts enforced until the last queue loop has ended, through
+                // the grace period.
+                await withDiscardingTaskGroup { supervision in
+                    supervision.addTask { await self.keepLeases() }
+                    supervision.addTask { await self.enforceTimeouts() }
+                    await withDiscardingTaskGroup { queues in
+                        for (queue, signal) in signals {
+                            queues.addTask { await self.runLoop(queue: queue, signal: signal) }
+                        }
+                    }
+                    supervision.cancelAll()
+                }
             }
         } onGracefulShutdown: {
             self.stop()
@@ -109,6 +119,34 @@ public final class JobWorker: Service {
 
     private var isStopping: Bool { stopping.withLock { $0 } }
 
+    /// Renews the leases of every running attempt in one call, a third of a lease apart; an attempt
+    /// whose lease was lost is cancelled. A renewal that fails (the database is away) is tried
+    /// again at the next turn; the attempts run on, and their results are refused if the lease
+    /// expired meanwhile.
+    private func keepLeases() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: options.leaseDuration / 3)
+            let held = attempts.leases()
+            guard !held.isEmpty, !Task.isCancelled else { continue }
+            do {
+                let renewed = try await driver.renewLeases(held, for: options.leaseDuration)
+                attempts.stop(held.filter { !renewed.contains($0.jobID) }, because: .leaseLost)
+            } catch {
+                logger.warning("lease renewal failed", metadata: ["error": .string("\(error)")])
+            }
+        }
+    }
+
+    /// Cancels attempts that run past their handler's timeout.
+    private func enforceTimeouts() async {
+        let shortest = handlers.values.map(\.timeout).min() ?? .seconds(1)
+        let tick = max(.milliseconds(10), min(.milliseconds(250), shortest / 4))
+        while !Task.isCancelled {
+            try? await Task.sleep(for: tick)
+            attempts.stopOverdue(at: .now)
+        }
+    }
+
     private func runLoop(queue: String, signal: WakeSignal) async {
         driver.notifier.subscribe(signal, to: queue)
         defer { driver.notifier.unsubscribe(signal, from: queue) }
@@ -160,7 +198,7 @@ public final class JobWorker: Service {
                 }
             }
             await drain(running: running, signal: signal)
-            group.cancelAll()
+            attempts.stopAll(in: queue, because: .shutdown)
         }
     }
 
@@ -188,52 +226,38 @@ public final class JobWorker: Service {
             return
         }
         let started = ContinuousClock.now
-        let outcome: AttemptOutcome
-        do {
-            try await runAttempt(job, lease: lease, handler: handler, logger: logger)
-            outcome = .success
-        } catch {
-            outcome = Task.isCancelled && isStopping ? .cancelledAtShutdown : .failure(error)
-        }
+        let outcome = await runAttempt(job, lease: lease, handler: handler, logger: logger)
         logger[metadataKey: "duration_ms"] = .stringConvertible(
             Int((ContinuousClock.now - started).seconds * 1000))
         await finish(lease, outcome: outcome, job: job, logger: logger)
     }
 
-    /// Runs the handler with its timeout and a heartbeat that renews the lease.
-    private func runAttempt(_ job: Job, lease: JobLease, handler: any JobHandler, logger: Logger) async throws
+    /// Runs the handler in a task of its own, which the lease keeper, the timeout watch or the
+    /// shutdown can cancel; the outcome says which did.
+    private func runAttempt(_ job: Job, lease: JobLease, handler: any JobHandler, logger: Logger) async
+        -> AttemptOutcome
     {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await handler.handle(job, logger: logger) }
-            group.addTask {
-                try await Task.sleep(for: handler.timeout)
-                throw JobTimeoutError(timeout: handler.timeout)
-            }
-            group.addTask { try await self.heartbeat(lease) }
-            try await group.next()
-            group.cancelAll()
-        }
-    }
-
-    private func heartbeat(_ lease: JobLease) async throws {
-        while true {
-            try await Task.sleep(for: options.leaseDuration / 3)
-            let renewed = try await driver.renewLease(lease, for: options.leaseDuration)
-            if !renewed { throw JobQueueError.leaseLost(lease) }
+        let task = Task { try await handler.handle(job, logger: logger) }
+        attempts.add(
+            lease, queue: job.queue, deadline: .now + handler.timeout, timeout: handler.timeout, task: task)
+        let result = await task.result
+        switch (attempts.remove(lease), result) {
+        case (.leaseLost?, _): return .failure(JobQueueError.leaseLost(lease))
+        case (.timedOut(let timeout)?, _): return .failure(JobTimeoutError(timeout: timeout))
+        case (.shutdown?, _): return .cancelledAtShutdown
+        case (nil, .success): return .success
+        case (nil, .failure(let error)): return .failure(error)
         }
     }
 
     private func finish(_ lease: JobLease, outcome: AttemptOutcome, job: Job, logger: Logger) async {
-        // Finish in a task of its own so that the shutdown's cancellation cannot stop the bookkeeping.
-        await Task {
-            do {
-                try await self.record(lease, outcome: outcome, job: job, logger: logger)
-            } catch let error as JobQueueError {
-                logger.warning("result refused", metadata: ["error": .string(error.description)])
-            } catch {
-                logger.error("could not record result", metadata: ["error": .string("\(error)")])
-            }
-        }.value
+        do {
+            try await record(lease, outcome: outcome, job: job, logger: logger)
+        } catch let error as JobQueueError {
+            logger.warning("result refused", metadata: ["error": .string(error.description)])
+        } catch {
+            logger.error("could not record result", metadata: ["error": .string("\(error)")])
+        }
     }
 
     private func record(_ lease: JobLease, outcome: AttemptOutcome, job: Job, logger: Logger) async throws {
@@ -267,6 +291,74 @@ public final class JobWorker: Service {
                     metadata: ["error": .string(failure.message), "retry_at": .string("\(retryAt ?? now())")])
             }
         }
+    }
+}
+
+/// The attempts a worker runs, with what it needs to stop them: their leases (renewed together),
+/// their deadlines, and the tasks their handlers run in.
+private final class RunningAttempts: Sendable {
+    /// Why the worker stopped an attempt.
+    enum Stop {
+        case leaseLost
+        case timedOut(Duration)
+        case shutdown
+    }
+
+    private struct Attempt {
+        var queue: String
+        var deadline: ContinuousClock.Instant
+        var timeout: Duration
+        var task: Task<Void, any Error>
+        var stop: Stop?
+    }
+
+    private let attempts = Mutex<[JobLease: Attempt]>([:])
+
+    func add(
+        _ lease: JobLease, queue: String, deadline: ContinuousClock.Instant, timeout: Duration,
+        task: Task<Void, any Error>
+    ) {
+        attempts.withLock {
+            $0[lease] = Attempt(queue: queue, deadline: deadline, timeout: timeout, task: task)
+        }
+    }
+
+    /// Forgets the attempt; tells why it was stopped, if it was.
+    func remove(_ lease: JobLease) -> Stop? {
+        attempts.withLock { $0.removeValue(forKey: lease)?.stop }
+    }
+
+    /// The leases of the attempts still running and not stopped.
+    func leases() -> [JobLease] {
+        attempts.withLock { $0.filter { $0.value.stop == nil }.map(\.key) }
+    }
+
+    func stop(_ leases: [JobLease], because stop: Stop) {
+        cancel { attempts in leases.filter { attempts[$0]?.stop == nil }.map { ($0, stop) } }
+    }
+
+    func stopOverdue(at now: ContinuousClock.Instant) {
+        cancel { attempts in
+            attempts.filter { $0.value.stop == nil && $0.value.deadline <= now }
+                .map { ($0.key, .timedOut($0.value.timeout)) }
+        }
+    }
+
+    func stopAll(in queue: String, because stop: Stop) {
+        cancel { attempts in
+            attempts.filter { $0.value.queue == queue && $0.value.stop == nil }.map { ($0.key, stop) }
+        }
+    }
+
+    /// Marks the attempts `pick` chooses with their reason, then cancels their tasks.
+    private func cancel(_ pick: ([JobLease: Attempt]) -> [(JobLease, Stop)]) {
+        let tasks = attempts.withLock { attempts -> [Task<Void, any Error>] in
+            pick(attempts).compactMap { lease, stop in
+                attempts[lease]?.stop = stop
+                return attempts[lease]?.task
+            }
+        }
+        for task in tasks { task.cancel() }
     }
 }
 

@@ -80,11 +80,15 @@ public actor MemoryJobDriver: JobQueueDriver {
         }
     }
 
-    public func renewLease(_ lease: JobLease, for duration: Duration) async throws -> Bool {
-        guard var job = leased(lease) else { return false }
-        job.leaseExpiresAt = now() + duration.seconds
-        jobs[job.id] = job
-        return true
+    public func renewLeases(_ leases: [JobLease], for duration: Duration) async throws -> Set<String> {
+        var renewed: Set<String> = []
+        for lease in leases {
+            guard var job = leased(lease) else { continue }
+            job.leaseExpiresAt = now() + duration.seconds
+            jobs[job.id] = job
+            renewed.insert(job.id)
+        }
+        return renewed
     }
 
     public func complete(_ lease: JobLease) async throws {

@@ -183,7 +183,7 @@ struct JobDriverConformanceTests {
             await #expect(throws: JobQueueError.leaseLost(oldLease)) {
                 _ = try await driver.fail(oldLease, error: failure, retryAt: nil)
             }
-            #expect(try await driver.renewLease(oldLease, for: .seconds(10)) == false)
+            #expect(try await driver.renewLeases([oldLease], for: .seconds(10)).isEmpty)
             try await driver.complete(try #require(second.lease))
             #expect(try await driver.job(id: first.id)?.state == .completed)
         }
@@ -196,10 +196,33 @@ struct JobDriverConformanceTests {
             _ = try await driver.enqueue(request())
             let job = try #require(try await claimOne(driver, lease: .seconds(10)))
             clock.advance(seconds: 8)
-            #expect(try await driver.renewLease(try #require(job.lease), for: .seconds(10)))
+            #expect(try await driver.renewLeases([try #require(job.lease)], for: .seconds(10)) == [job.id])
             clock.advance(seconds: 8)
             #expect(try await claimOne(driver, owner: "w2") == nil)
             #expect(try await driver.statistics(queues: [Self.queue])[Self.queue]?.running == 1)
+        }
+    }
+
+    @Test("one renewal extends every lease still held and leaves out the lost", arguments: JobDriverBackend.allCases)
+    func renewalOfMany(backend: JobDriverBackend) async throws {
+        let clock = TestClock()
+        try await backend.withDriver(clock: clock) { driver in
+            for index in 0..<3 { _ = try await driver.enqueue(request("r\(index)")) }
+            let jobs = try await driver.claimNextJobs(
+                queue: Self.queue, limit: 3, owner: "w", leaseDuration: .seconds(10))
+            try #require(jobs.count == 3)
+            let leases = try jobs.map { try #require($0.lease) }
+            try await driver.complete(leases[2])
+            var stale = leases[1]
+            stale.attempt += 1
+            clock.advance(seconds: 8)
+            let renewed = try await driver.renewLeases([leases[0], stale, leases[2]], for: .seconds(10))
+            #expect(renewed == [jobs[0].id])
+            #expect(try await driver.renewLeases([], for: .seconds(10)).isEmpty)
+            clock.advance(seconds: 8)
+            let reclaimed = try await driver.claimNextJobs(
+                queue: Self.queue, limit: 3, owner: "w2", leaseDuration: .seconds(10))
+            #expect(reclaimed.map(\.id) == [jobs[1].id], "only the job whose lease was not renewed")
         }
     }
 

@@ -121,6 +121,66 @@ struct JobWorkerTests {
         }
     }
 
+    @Test("a job that runs past its lease keeps it: the worker renews every lease it holds")
+    func leaseIsRenewed() async throws {
+        let driver = MemoryJobDriver()
+        let handler = ClosureHandler(kind: "long") { _ in try await Task.sleep(for: .milliseconds(900)) }
+        var options = fastOptions()
+        options.leaseDuration = .milliseconds(300)
+        try await withWorker(driver: driver, handlers: [handler], options: options) {
+            let ids = try await driver.enqueue(
+                (0..<3).map { _ in JobRequest(queue: "jobs", kind: "long", payload: Data()) }
+            ).map(\.job.id)
+            try await Task.sleep(for: .milliseconds(600))
+            let stolen = try await driver.claimNextJobs(
+                queue: "jobs", limit: 3, owner: "thief", leaseDuration: .seconds(30))
+            #expect(stolen.isEmpty, "no lease ran out while its job ran")
+            for id in ids { try await eventually { try await driver.job(id: id)?.state == .completed } }
+            for id in ids {
+                let job = try #require(try await driver.job(id: id))
+                #expect(job.attempt == 1)
+                #expect(job.errors.isEmpty)
+            }
+        }
+    }
+
+    @Test("an attempt whose lease is lost is cancelled and records nothing; the new holder finishes the job")
+    func lostLeaseCancelsTheAttempt() async throws {
+        // The driver's clock jumps a minute ahead, as if the worker had been cut off from the
+        // database past its lease: another worker claims the job, and the renewal finds it gone.
+        let skew = Mutex<TimeInterval>(0)
+        let driver = MemoryJobDriver(now: { Date() + skew.withLock { $0 } })
+        let runs = Counter()
+        let cancelled = Counter()
+        let handler = ClosureHandler(kind: "taken") { _ in
+            _ = runs.increment()
+            do {
+                try await Task.sleep(for: .seconds(60))
+            } catch {
+                _ = cancelled.increment()
+                throw error
+            }
+        }
+        var options = fastOptions()
+        options.leaseDuration = .milliseconds(300)
+        try await withWorker(driver: driver, handlers: [handler], options: options) {
+            let id = try await driver.enqueue(JobRequest(queue: "jobs", kind: "taken", payload: Data())).job.id
+            try await eventually { runs.count == 1 }
+            skew.withLock { $0 = 60 }
+            let taken = try await driver.claimNextJobs(
+                queue: "jobs", limit: 1, owner: "other", leaseDuration: .seconds(600))
+            try #require(taken.map(\.id) == [id])
+            try await eventually { cancelled.count == 1 }
+            let job = try #require(try await driver.job(id: id))
+            #expect(job.state == .running)
+            #expect(job.leaseOwner == "other")
+            #expect(job.attempt == 2)
+            #expect(job.errors.map(\.message) == [JobLeaseExpiry.message], "only the expiry is in the history")
+            try await driver.complete(try #require(taken.first?.lease))
+            #expect(runs.count == 1)
+        }
+    }
+
     @Test("at shutdown a job that outlives the grace period is released without spending its attempt")
     func releaseAtShutdown() async throws {
         let driver = MemoryJobDriver()

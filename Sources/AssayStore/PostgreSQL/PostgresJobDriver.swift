@@ -131,16 +131,19 @@ public final class PostgresJobDriver: JobQueueDriver {
         return try rows.map(Self.job(from:)).sorted { ($0.runAt, $0.id) < ($1.runAt, $1.id) }
     }
 
-    public func renewLease(_ lease: JobLease, for duration: Duration) async throws -> Bool {
+    public func renewLeases(_ leases: [JobLease], for duration: Duration) async throws -> Set<String> {
+        guard !leases.isEmpty else { return [] }
         let now = now()
         let rows = try await client.rows(
             """
             UPDATE jobs SET lease_expires_at = \(now + duration.seconds), updated_at = \(now)
-            WHERE id = \(lease.jobID) AND state = 'running' AND attempt = \(lease.attempt)
-              AND lease_owner = \(lease.owner)
-            RETURNING id
+            FROM unnest(\(leases.map(\.jobID))::text[], \(leases.map(\.attempt))::int8[], \(leases.map(\.owner))::text[])
+                AS held(id, attempt, owner)
+            WHERE jobs.id = held.id AND jobs.attempt = held.attempt AND jobs.lease_owner = held.owner
+              AND jobs.state = 'running'
+            RETURNING jobs.id
             """, logger: logger)
-        return !rows.isEmpty
+        return Set(try rows.map { try $0.string("id") })
     }
 
     /// Marks the job completed; completions that arrive together share one statement.

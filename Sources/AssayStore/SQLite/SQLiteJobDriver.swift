@@ -110,14 +110,18 @@ public final class SQLiteJobDriver: JobQueueDriver {
         return try rows.map(Self.job(from:)).sorted { ($0.runAt, $0.id) < ($1.runAt, $1.id) }
     }
 
-    public func renewLease(_ lease: JobLease, for duration: Duration) async throws -> Bool {
+    public func renewLeases(_ leases: [JobLease], for duration: Duration) async throws -> Set<String> {
+        guard !leases.isEmpty else { return [] }
         let now = now()
         let rows = try await pool.write(
             """
             UPDATE jobs SET lease_expires_at = \(now + duration.seconds), updated_at = \(now)
-            WHERE \(Self.fenced(lease)) RETURNING id
+            FROM (VALUES \(SQLiteQuery.joined(leases.map { "(\($0.jobID), \($0.attempt), \($0.owner))" }))) AS held
+            WHERE jobs.id = held.column1 AND jobs.attempt = held.column2 AND jobs.lease_owner = held.column3
+              AND jobs.state = 'running'
+            RETURNING jobs.id
             """)
-        return !rows.isEmpty
+        return Set(rows.compactMap { $0.string("id") })
     }
 
     /// Marks the job completed; completions that arrive together share one statement.
