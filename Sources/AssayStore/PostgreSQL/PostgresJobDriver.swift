@@ -52,8 +52,10 @@ public final class PostgresJobDriver: JobQueueDriver {
         guard !requests.isEmpty else { return [] }
         let now = now()
         let jobs = requests.map { $0.makeJob(now: now) }
+        // One statement inserts the jobs and notifies their queues (delivered when the caller commits).
         let inserted = try await connection.rows(
             """
+            WITH inserted AS (
             INSERT INTO jobs (id, queue, kind, payload, dedupe_key, state, attempt, max_attempts, run_at, errors,
                               created_at, updated_at)
             SELECT id, queue, kind, payload, NULLIF(dedupe_key, ''), state, 0, max_attempts, run_at, '[]', \(now), \(now)
@@ -63,9 +65,13 @@ public final class PostgresJobDriver: JobQueueDriver {
                         \(jobs.map(\.runAt))::timestamptz[])
                 AS t(id, queue, kind, payload, dedupe_key, state, max_attempts, run_at)
             ON CONFLICT (dedupe_key, queue) WHERE dedupe_key IS NOT NULL DO NOTHING
-            RETURNING id
+            RETURNING id, queue
+            ), notified AS (
+                SELECT pg_notify(\(Self.channel), queue) FROM (SELECT DISTINCT queue FROM inserted) AS q
+            )
+            SELECT id FROM inserted UNION ALL SELECT NULL FROM notified
             """, logger: logger)
-        let insertedIDs = Set(try inserted.map { try $0.string("id") })
+        let insertedIDs = Set(try inserted.compactMap { try $0.optionalString("id") })
         var results: [EnqueueResult] = []
         for job in jobs {
             if insertedIDs.contains(job.id) {
@@ -80,12 +86,6 @@ public final class PostgresJobDriver: JobQueueDriver {
                 throw JobQueueError.dedupeConflict(queue: job.queue, dedupeKey: job.dedupeKey ?? "")
             }
             results.append(EnqueueResult(job: try Self.job(from: row), inserted: false))
-        }
-        let queues = Array(Set(results.filter(\.inserted).map(\.job.queue)))
-        if !queues.isEmpty {
-            try await connection.query(
-                "SELECT pg_notify(\(Self.channel), queue) FROM unnest(\(queues)::text[]) AS q(queue)",
-                logger: logger)
         }
         return results
     }

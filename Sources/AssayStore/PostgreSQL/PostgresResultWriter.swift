@@ -11,6 +11,7 @@ final class PostgresResultWriter: Sendable {
 
     init(client: PostgresClient, jobDriver: PostgresJobDriver, logger: Logger) {
         evaluations = TransactionBatcher(
+            flushes: 2,
             write: { batch in
                 try await client.transaction(logger: logger) { connection in
                     try await connection.query(
@@ -29,7 +30,7 @@ final class PostgresResultWriter: Sendable {
             afterCommit: { batch, _ in
                 for queue in Set(batch.map(\.job.queue)) { jobDriver.notifier.notify(queue: queue) }
             })
-        reports = TransactionBatcher { batch in
+        reports = TransactionBatcher(flushes: 2) { batch in
             try await client.rows(
                 """
                 INSERT INTO reports (submission_id, document, created_at)

@@ -3,6 +3,7 @@ import Foundation
 import JobQueue
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// Stores submissions with their scoring jobs on PostgreSQL, many requests to one transaction.
 ///
@@ -12,11 +13,15 @@ final class PostgresSubmissionWriter: Sendable {
     private let batcher: TransactionBatcher<PendingSubmission, SubmissionInsertOutcome>
 
     init(client: PostgresClient, jobDriver: PostgresJobDriver, logger: Logger) {
+        let known = KnownAssessments()
         batcher = TransactionBatcher(
+            flushes: 2,
             write: { batch in
                 try await client.transaction(logger: logger) { connection in
                     try await SubmissionBatch.insert(
-                        batch, in: Transaction(connection: connection, jobDriver: jobDriver, logger: logger))
+                        batch,
+                        in: Transaction(
+                            connection: connection, jobDriver: jobDriver, known: known, logger: logger))
                 }
             },
             afterCommit: { batch, results in
@@ -30,15 +35,36 @@ final class PostgresSubmissionWriter: Sendable {
         try await batcher.submit(PendingSubmission(submission, job: job))
     }
 
+    /// Assessments seen to exist: they are never deleted, so each is looked up once per process.
+    private final class KnownAssessments: Sendable {
+        private let ids = Mutex<Set<String>>([])
+        func filter(_ candidates: [String]) -> (known: Set<String>, unknown: [String]) {
+            ids.withLock { ids in
+                (Set(candidates.filter(ids.contains)), candidates.filter { !ids.contains($0) })
+            }
+        }
+        func add(_ found: Set<String>) {
+            ids.withLock { ids in
+                if ids.count > 10_000 { ids.removeAll() }
+                ids.formUnion(found)
+            }
+        }
+    }
+
     private struct Transaction: SubmissionBatchTransaction {
         let connection: PostgresConnection
         let jobDriver: PostgresJobDriver
+        let known: KnownAssessments
         let logger: Logger
 
         func existingAssessments(_ ids: [String]) async throws -> Set<String> {
+            let (seen, unknown) = known.filter(ids)
+            guard !unknown.isEmpty else { return seen }
             let rows = try await connection.rows(
-                "SELECT id FROM assessments WHERE id = ANY(\(ids)::text[])", logger: logger)
-            return Set(try rows.map { try $0.string("id") })
+                "SELECT id FROM assessments WHERE id = ANY(\(unknown)::text[])", logger: logger)
+            let found = Set(try rows.map { try $0.string("id") })
+            known.add(found)
+            return seen.union(found)
         }
 
         func submissions(idempotencyKeys keys: [String]) async throws -> [String: (

@@ -3,8 +3,10 @@ import Synchronization
 /// Gathers requests that arrive together and hands them to one flush, so that many writes share
 /// one transaction (group commit) and many reads one statement.
 ///
-/// The first caller to find no flush running starts one; callers that arrive while it runs wait
-/// for the next flush, which takes all of them at once. A lone caller is flushed at once, alone.
+/// The first caller to find fewer than `flushes` flushes running starts one; callers that arrive
+/// while they run wait for the next flush, which takes all of them at once. A lone caller is
+/// flushed at once, alone. Two flushes in flight keep a database busy while the other batch
+/// travels (for backends whose writes may overlap).
 final class RequestBatcher<Item: Sendable, Output: Sendable>: Sendable {
     typealias Flush = @Sendable ([Item]) async -> [Result<Output, any Error>]
 
@@ -15,15 +17,17 @@ final class RequestBatcher<Item: Sendable, Output: Sendable>: Sendable {
 
     private struct State {
         var pending: [Pending] = []
-        var flushing = false
+        var flushing = 0
     }
 
     private let state = Mutex(State())
     private let maximumBatch: Int
+    private let flushes: Int
     private let flush: Flush
 
-    init(maximumBatch: Int, flush: @escaping Flush) {
+    init(maximumBatch: Int, flushes: Int = 1, flush: @escaping Flush) {
         self.maximumBatch = maximumBatch
+        self.flushes = flushes
         self.flush = flush
     }
 
@@ -31,8 +35,8 @@ final class RequestBatcher<Item: Sendable, Output: Sendable>: Sendable {
         try await withCheckedThrowingContinuation { continuation in
             let startsFlush = state.withLock { state -> Bool in
                 state.pending.append(Pending(item: item, continuation: continuation))
-                guard !state.flushing else { return false }
-                state.flushing = true
+                guard state.flushing < flushes else { return false }
+                state.flushing += 1
                 return true
             }
             if startsFlush { Task { await self.drain() } }
@@ -44,7 +48,7 @@ final class RequestBatcher<Item: Sendable, Output: Sendable>: Sendable {
             let batch = state.withLock { state -> [Pending] in
                 let batch = Array(state.pending.prefix(maximumBatch))
                 state.pending.removeFirst(batch.count)
-                if batch.isEmpty { state.flushing = false }
+                if batch.isEmpty { state.flushing -= 1 }
                 return batch
             }
             guard !batch.isEmpty else { return }

@@ -10,8 +10,11 @@ final class TransactionBatcher<Item: Sendable, Output: Sendable>: Sendable {
 
     private let batcher: RequestBatcher<Item, Output>
 
-    init(maximumBatch: Int = 256, write: @escaping Write, afterCommit: @escaping AfterCommit = { _, _ in }) {
-        batcher = RequestBatcher(maximumBatch: maximumBatch) { batch in
+    init(
+        maximumBatch: Int = 256, flushes: Int = 1, write: @escaping Write,
+        afterCommit: @escaping AfterCommit = { _, _ in }
+    ) {
+        batcher = RequestBatcher(maximumBatch: maximumBatch, flushes: flushes) { batch in
             await Self.write(batch, write: write, afterCommit: afterCommit)
         }
     }
