@@ -241,11 +241,13 @@ public final class JobWorker: Service {
         attempts.add(
             lease, queue: job.queue, deadline: .now + handler.timeout, timeout: handler.timeout, task: task)
         let result = await task.result
+        // A handler that finished its work is not failed for having been asked to stop meanwhile,
+        // unless its lease is gone (its result would be refused).
         switch (attempts.remove(lease), result) {
         case (.leaseLost?, _): return .failure(JobQueueError.leaseLost(lease))
-        case (.timedOut(let timeout)?, _): return .failure(JobTimeoutError(timeout: timeout))
-        case (.shutdown?, _): return .cancelledAtShutdown
-        case (nil, .success): return .success
+        case (_, .success): return .success
+        case (.timedOut(let timeout)?, .failure): return .failure(JobTimeoutError(timeout: timeout))
+        case (.shutdown?, .failure): return .cancelledAtShutdown
         case (nil, .failure(let error)): return .failure(error)
         }
     }

@@ -17,7 +17,8 @@ struct DrainWait: AsyncParsableCommand {
     @Option(help: "How many submissions must reach their report.") var count: Int
     @Option(help: "Give up after this many seconds.") var timeout = 600.0
     @Option(
-        help: "Seconds between two looks at the queue status (each look counts the jobs, which costs the database)."
+        help:
+            "Seconds between two looks at the queue status (each look counts the jobs, which costs the database)."
     )
     var interval = 0.25
 

@@ -203,7 +203,9 @@ struct JobDriverConformanceTests {
         }
     }
 
-    @Test("one renewal extends every lease still held and leaves out the lost", arguments: JobDriverBackend.allCases)
+    @Test(
+        "one renewal extends every lease still held and leaves out the lost",
+        arguments: JobDriverBackend.allCases)
     func renewalOfMany(backend: JobDriverBackend) async throws {
         let clock = TestClock()
         try await backend.withDriver(clock: clock) { driver in
@@ -311,7 +313,8 @@ struct JobDriverConformanceTests {
         let clock = TestClock()
         try await backend.withDriver(clock: clock) { driver in
             for index in 0..<6 { _ = try await driver.enqueue(request("c\(index)")) }
-            _ = try await driver.enqueue(JobRequest(queue: "report-jobs", kind: "k", payload: Data("{}".utf8)))
+            _ = try await driver.enqueue(
+                JobRequest(queue: "report-jobs", kind: "k", payload: Data("{}".utf8)))
             let jobs = try await driver.claimNextJobs(
                 queue: Self.queue, limit: 6, owner: "w", leaseDuration: .seconds(30))
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -322,7 +325,9 @@ struct JobDriverConformanceTests {
                 try await group.waitForAll()
             }
             // A completion that is refused (its lease is gone) is not counted.
-            await #expect(throws: JobQueueError.self) { try await driver.complete(try #require(jobs[0].lease)) }
+            await #expect(throws: JobQueueError.self) {
+                try await driver.complete(try #require(jobs[0].lease))
+            }
             clock.advance(seconds: 1800)
             try await driver.complete(try #require(jobs[4].lease))
             let report = try await driver.claimNextJobs(

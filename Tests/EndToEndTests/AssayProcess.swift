@@ -91,11 +91,13 @@ final class AssayProcess: Sendable {
 
     // glibc's posix_spawn_file_actions_addclosefrom_np and _addchdir_np (2.34 and 2.29), which
     // Swift's Glibc module does not declare.
-    private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32)
+    private typealias CloseFrom =
+        @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32)
         -> Int32
-    private typealias ChangeDirectory = @convention(c) (
-        UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>
-    ) -> Int32
+    private typealias ChangeDirectory =
+        @convention(c) (
+            UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>
+        ) -> Int32
     private static let closeFrom = unsafeBitCast(
         dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np"),
         to: CloseFrom.self)
@@ -151,7 +153,8 @@ final class AssayProcess: Sendable {
         while true {
             if let status { return status }
             guard ContinuousClock.now < deadline else {
-                throw ProcessFailure(message: "\(arguments.joined(separator: " ")) did not exit within \(timeout)")
+                throw ProcessFailure(
+                    message: "\(arguments.joined(separator: " ")) did not exit within \(timeout)")
             }
             try await Task.sleep(for: .milliseconds(20))
         }

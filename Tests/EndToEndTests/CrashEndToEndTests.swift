@@ -116,7 +116,12 @@ struct CrashEndToEndTests {
         let cluster = try await Cluster.start()
         let ids = try await cluster.submit(200)
         let worker = try cluster.worker(concurrency: 8, grace: 5)
-        try await Task.sleep(for: .milliseconds(150))
+        // The signal goes to a worker that has started on the jobs, not to one still starting up.
+        let started = try await CommandLineEndToEndTests.eventually(timeout: .seconds(30)) {
+            try await cluster.count("scoring-jobs", "running")
+                + cluster.count("scoring-jobs", "completed_last_hour") > 0
+        }
+        try #require(started, "the worker ran nothing; it printed:\n\(worker.printed)")
         let stopped = ContinuousClock.now
         #expect(try await worker.stop(signal: SIGTERM) == 0)
         #expect(ContinuousClock.now - stopped < .seconds(6))

@@ -42,9 +42,10 @@ struct HTTPClient {
         }
         request.timeoutInterval = 30
         // URLSession on Linux has been seen to never end a request: no test waits past the limit.
+        let expired = ProcessFailure(message: "\(method) \(path): no answer within 45 s")
         let (data, response) = try await withDeadline(
-            .seconds(45), expired: { ProcessFailure(message: "\(method) \(path): no answer within 45 s") }
-        ) { [request] in try await URLSession.shared.data(for: request) }
+            .seconds(45), expired: { expired },
+            { [request] in try await URLSession.shared.data(for: request) })
         let http = response as? HTTPURLResponse
         return Reply(
             status: http?.statusCode ?? 0, body: data,
@@ -81,4 +82,3 @@ struct HTTPClient {
         }
     }
 }
-

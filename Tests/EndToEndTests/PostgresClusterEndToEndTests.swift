@@ -58,7 +58,8 @@ struct PostgresClusterEndToEndTests {
                 workingDirectory: AssayProcess.repositoryRoot)
             guard try await process.exitStatus(timeout: .seconds(120)) == 0 else {
                 throw ProcessFailure(
-                    message: "scripts/postgres \(arguments.joined(separator: " ")) failed:\n\(process.printed)")
+                    message:
+                        "scripts/postgres \(arguments.joined(separator: " ")) failed:\n\(process.printed)")
             }
         }
 
@@ -101,7 +102,8 @@ struct PostgresClusterEndToEndTests {
             let folder = cluster.directory.appendingPathComponent("app")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let server = try AssayProcess(
-                arguments: ["serve"], environment: cluster.environment(folder: folder), workingDirectory: folder)
+                arguments: ["serve"], environment: cluster.environment(folder: folder),
+                workingDirectory: folder)
             let client = HTTPClient(
                 baseURL: try #require(URL(string: "http://127.0.0.1:\(try await server.listeningPort())")))
 
@@ -139,7 +141,8 @@ struct PostgresClusterEndToEndTests {
             let down = try await client.send(
                 "POST", "/api/candidate/assessment/swift-basics/submit", body: HTTPClient.sampleSubmission)
             #expect(down.status == 503)
-            #expect(try (down.json()["error"] as? [String: Any])?["code"] as? String == "database_unavailable")
+            #expect(
+                try (down.json()["error"] as? [String: Any])?["code"] as? String == "database_unavailable")
             #expect(try await client.send("GET", "/ready").status == 503)
             try await cluster.control("resume")
 
@@ -151,7 +154,8 @@ struct PostgresClusterEndToEndTests {
             #expect(
                 try await cluster.count(
                     "SELECT count(*) FROM submissions s WHERE NOT EXISTS "
-                        + "(SELECT 1 FROM jobs j WHERE j.dedupe_key = s.id AND j.queue = 'scoring-jobs')") == 0,
+                        + "(SELECT 1 FROM jobs j WHERE j.dedupe_key = s.id AND j.queue = 'scoring-jobs')")
+                    == 0,
                 "every stored submission has its scoring job")
             #expect(try await cluster.count("SELECT count(*) FROM jobs WHERE state <> 'completed'") == 0)
             #expect(try await server.stop() == 0)
@@ -166,13 +170,15 @@ struct PostgresClusterEndToEndTests {
             let environment = cluster.environment(folder: folder)
             let apis = try (0..<2).map { _ in
                 try AssayProcess(
-                    arguments: ["serve", "--workers", "0"], environment: environment, workingDirectory: folder)
+                    arguments: ["serve", "--workers", "0"], environment: environment, workingDirectory: folder
+                )
             }
             var clients: [HTTPClient] = []
             for api in apis {
                 clients.append(
                     HTTPClient(
-                        baseURL: try #require(URL(string: "http://127.0.0.1:\(try await api.listeningPort())"))))
+                        baseURL: try #require(
+                            URL(string: "http://127.0.0.1:\(try await api.listeningPort())"))))
             }
             let workers = try (0..<3).map { _ in
                 try AssayProcess(
@@ -190,9 +196,11 @@ struct PostgresClusterEndToEndTests {
             #expect(submissions == 8 * perLane)
             #expect(reports == submissions)
             #expect(
-                try await cluster.count("SELECT count(*) FROM jobs WHERE state = 'completed'") == 2 * submissions)
+                try await cluster.count("SELECT count(*) FROM jobs WHERE state = 'completed'") == 2
+                    * submissions)
             #expect(
-                try await cluster.count("SELECT count(*) FROM jobs WHERE attempt <> 1 OR errors <> '[]'::jsonb")
+                try await cluster.count(
+                    "SELECT count(*) FROM jobs WHERE attempt <> 1 OR errors <> '[]'::jsonb")
                     == 0,
                 "no job was claimed twice")
             for process in apis + workers { #expect(try await process.stop() == 0) }

@@ -124,18 +124,22 @@ struct JobWorkerTests {
     @Test("a job that runs past its lease keeps it: the worker renews every lease it holds")
     func leaseIsRenewed() async throws {
         let driver = MemoryJobDriver()
-        let handler = ClosureHandler(kind: "long") { _ in try await Task.sleep(for: .milliseconds(900)) }
+        let handler = ClosureHandler(kind: "long") { _ in try await Task.sleep(for: .seconds(5)) }
         var options = fastOptions()
-        options.leaseDuration = .milliseconds(300)
+        options.leaseDuration = .seconds(2)
         try await withWorker(driver: driver, handlers: [handler], options: options) {
             let ids = try await driver.enqueue(
                 (0..<3).map { _ in JobRequest(queue: "jobs", kind: "long", payload: Data()) }
             ).map(\.job.id)
-            try await Task.sleep(for: .milliseconds(600))
+            try await Task.sleep(for: .seconds(3))
             let stolen = try await driver.claimNextJobs(
                 queue: "jobs", limit: 3, owner: "thief", leaseDuration: .seconds(30))
             #expect(stolen.isEmpty, "no lease ran out while its job ran")
-            for id in ids { try await eventually { try await driver.job(id: id)?.state == .completed } }
+            for id in ids {
+                try await eventually(timeout: .seconds(20)) {
+                    try await driver.job(id: id)?.state == .completed
+                }
+            }
             for id in ids {
                 let job = try #require(try await driver.job(id: id))
                 #expect(job.attempt == 1)
@@ -162,9 +166,10 @@ struct JobWorkerTests {
             }
         }
         var options = fastOptions()
-        options.leaseDuration = .milliseconds(300)
+        options.leaseDuration = .seconds(2)
         try await withWorker(driver: driver, handlers: [handler], options: options) {
-            let id = try await driver.enqueue(JobRequest(queue: "jobs", kind: "taken", payload: Data())).job.id
+            let id = try await driver.enqueue(JobRequest(queue: "jobs", kind: "taken", payload: Data())).job
+                .id
             try await eventually { runs.count == 1 }
             skew.withLock { $0 = 60 }
             let taken = try await driver.claimNextJobs(
@@ -175,7 +180,8 @@ struct JobWorkerTests {
             #expect(job.state == .running)
             #expect(job.leaseOwner == "other")
             #expect(job.attempt == 2)
-            #expect(job.errors.map(\.message) == [JobLeaseExpiry.message], "only the expiry is in the history")
+            #expect(
+                job.errors.map(\.message) == [JobLeaseExpiry.message], "only the expiry is in the history")
             try await driver.complete(try #require(taken.first?.lease))
             #expect(runs.count == 1)
         }

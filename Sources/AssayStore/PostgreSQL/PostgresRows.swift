@@ -1,7 +1,7 @@
 import Foundation
+import JobQueue
 import Logging
 import PostgresNIO
-import JobQueue
 
 extension PostgresClient {
     /// Runs a statement and collects its rows; a database that cannot be reached is ``StoreError/unavailable(_:)``.

@@ -72,7 +72,8 @@ extension SQLiteJobDriver {
 
     public func pruneCompletedJobs(before date: Date, limit: Int) async throws -> Int {
         try await pool.write(
-            "DELETE FROM job_completions WHERE minute < \(now().timeIntervalSince1970 - JobCompletionCounts.kept)")
+            "DELETE FROM job_completions WHERE minute < \(now().timeIntervalSince1970 - JobCompletionCounts.kept)"
+        )
         return try await pool.write(
             """
             DELETE FROM jobs WHERE id IN (
