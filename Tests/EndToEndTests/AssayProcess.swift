@@ -122,6 +122,18 @@ final class AssayProcess: Sendable {
 
     var isRunning: Bool { status == nil }
 
+    /// Waits until the process has printed `text`; for a worker, "worker started" says its signal
+    /// handling is in place (a SIGTERM before that ends it as the signal's default does).
+    func waitUntilPrinted(_ text: String, timeout: Duration = .seconds(60)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while !printed.contains(text) {
+            guard ContinuousClock.now < deadline, isRunning else {
+                throw ProcessFailure(message: "assay did not print '\(text)'; it printed:\n\(printed)")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
     /// Waits for the port the server printed it listens on.
     func listeningPort(timeout: Duration = .seconds(60)) async throws -> Int {
         let deadline = ContinuousClock.now + timeout

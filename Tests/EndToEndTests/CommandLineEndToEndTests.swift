@@ -269,23 +269,30 @@ struct CommandLineEndToEndTests {
     private func checkDeadJobs(on server: Server) async throws {
         let submissions = try await server.submit(200)
 
+        // Counted after each kill, when no worker is alive to finish a job between count and kill.
         var killed = 0
-        while try await server.total("running") + server.total("dead_letter_messages") < 2 && killed < 10 {
+        var stranded = 0
+        while stranded < 3 && killed < 10 {
             let victim = try server.worker()
             let busy = try await Self.eventually { try await server.total("running") > 0 }
             try #require(busy, "the worker ran nothing; it printed:\n\(victim.printed)")
             #expect(try await victim.stop(signal: SIGKILL) == SIGKILL)
             killed += 1
+            stranded = try await server.total("running") + server.total("dead_letter_messages")
         }
         let survivor = try server.worker()
         try await Task.sleep(for: .seconds(1.5))
         let idle = try await Self.eventually { try await server.isIdle() }
         try #require(idle, "the jobs were not all finished or dead; the worker printed:\n\(survivor.printed)")
+        try await survivor.waitUntilPrinted("worker started")
         #expect(try await survivor.stop(signal: SIGTERM) == 0)
 
         let page = try await server.deadLetters()
         let dead = try #require(page["total"] as? Int)
-        try #require(dead >= 2, "\(killed) killed workers left \(dead) dead jobs")
+        try #require(
+            dead >= 2,
+            "\(killed) killed workers left \(stranded) jobs running or dead, then \(dead) dead; the survivor printed:\n\(survivor.printed)"
+        )
         let items = try #require(page["items"] as? [[String: Any]])
         let ids = items.compactMap { $0["job_id"] as? String }
         #expect(
@@ -351,6 +358,7 @@ struct CommandLineEndToEndTests {
             return try await server.isIdle()
         }
         #expect(finished, "the retried jobs were not finished; the worker printed:\n\(finisher.printed)")
+        try await finisher.waitUntilPrinted("worker started")
         #expect(try await finisher.stop(signal: SIGTERM) == 0)
         #expect(try await server.total("dead_letter_messages") == 0)
         let completed = try await server.admin.send("GET", "/api/admin/submissions?status=completed&limit=1")

@@ -107,7 +107,10 @@ struct CrashEndToEndTests {
             #expect(report.status == 200)
             #expect(try report.json()["submission_id"] as? String == id)
         }
-        for worker in workers { #expect(try await worker.stop() == 0) }
+        for worker in workers {
+            try await worker.waitUntilPrinted("worker started")
+            #expect(try await worker.stop() == 0)
+        }
         try await cluster.stop()
     }
 
@@ -131,6 +134,7 @@ struct CrashEndToEndTests {
         }
         let successor = try cluster.worker()
         #expect(try await cluster.waitForCompleted(ids.count) == ids.count)
+        try await successor.waitUntilPrinted("worker started")
         #expect(try await successor.stop() == 0)
         try await cluster.stop()
     }

@@ -49,6 +49,9 @@ enum SubmissionBatch {
         var results: [Result<SubmissionInsertOutcome, any Error>?] = Array(repeating: nil, count: batch.count)
         var candidates: [Int] = []
         var firstWithKey: [String: Int] = [:]
+        // Requests that repeat the key of an earlier one in the batch: they share its outcome, known
+        // only after the insert (another transaction may have taken the key meanwhile).
+        var repeats: [(index: Int, first: Int)] = []
         for (index, pending) in batch.enumerated() {
             let submission = pending.submission
             if !known.contains(submission.assessmentID) {
@@ -56,11 +59,11 @@ enum SubmissionBatch {
             } else if let key = submission.idempotencyKey, let stored = earlier[key] {
                 results[index] = try await replay(stored, of: submission, key: key, in: transaction)
             } else if let key = submission.idempotencyKey, let first = firstWithKey[key] {
-                let original = batch[first].submission
-                results[index] =
-                    original.requestFingerprint == submission.requestFingerprint
-                    ? .success(.replayed(record(of: original)))
-                    : .failure(StoreError.idempotencyKeyReused(key))
+                if batch[first].submission.requestFingerprint == submission.requestFingerprint {
+                    repeats.append((index, first))
+                } else {
+                    results[index] = .failure(StoreError.idempotencyKeyReused(key))
+                }
             } else {
                 if let key = submission.idempotencyKey { firstWithKey[key] = index }
                 candidates.append(index)
@@ -84,6 +87,9 @@ enum SubmissionBatch {
                 results[index] = .failure(
                     StoreError.unavailable("submission \(submission.id) was not stored"))
             }
+        }
+        for (index, first) in repeats {
+            results[index] = results[first].map { $0.map { .replayed($0.record) } }
         }
         try await transaction.enqueue(jobs)
         return results.map { $0 ?? .failure(StoreError.unavailable("submission was not stored")) }
