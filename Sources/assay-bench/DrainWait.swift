@@ -22,6 +22,14 @@ struct DrainWait: AsyncParsableCommand {
     )
     var interval = 0.25
 
+    func validate() throws {
+        guard count > 0 else { throw ValidationError("--count must be at least 1") }
+        guard timeout > 0 else { throw ValidationError("--timeout must be more than 0 seconds") }
+        guard (0.01...60).contains(interval) else {
+            throw ValidationError("--interval must be from 0.01 to 60 seconds")
+        }
+    }
+
     func run() async throws {
         guard let statusURL = URL(string: url)?.appendingPathComponent("api/admin/queue/status") else {
             throw ValidationError("--url is not a URL")
