@@ -46,11 +46,9 @@ public final class JobWorker: Service {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.heartbeatLoop() }
                 group.addTask { await self.pruneLoop() }
-                // Leases are kept and timeouts enforced until the last queue loop has ended, through
-                // the grace period.
+                // Leases are kept until the last queue loop has ended, through the grace period.
                 await withDiscardingTaskGroup { supervision in
                     supervision.addTask { await self.keepLeases() }
-                    supervision.addTask { await self.enforceTimeouts() }
                     await withDiscardingTaskGroup { queues in
                         for (queue, signal) in signals {
                             queues.addTask { await self.runLoop(queue: queue, signal: signal) }
@@ -134,16 +132,6 @@ public final class JobWorker: Service {
             } catch {
                 logger.warning("lease renewal failed", metadata: ["error": .string("\(error)")])
             }
-        }
-    }
-
-    /// Cancels attempts that run past their handler's timeout.
-    private func enforceTimeouts() async {
-        let shortest = handlers.values.map(\.timeout).min() ?? .seconds(1)
-        let tick = max(.milliseconds(10), min(.milliseconds(250), shortest / 4))
-        while !Task.isCancelled {
-            try? await Task.sleep(for: tick)
-            attempts.stopOverdue(at: .now)
         }
     }
 
@@ -232,15 +220,19 @@ public final class JobWorker: Service {
         await finish(lease, outcome: outcome, job: job, logger: logger)
     }
 
-    /// Runs the handler in a task of its own, which the lease keeper, the timeout watch or the
-    /// shutdown can cancel; the outcome says which did.
+    /// Runs the handler in a task of its own, which the lease keeper, its timeout (kept by the
+    /// shared ``DeadlineWatch``) or the shutdown can cancel; the outcome says which did.
     private func runAttempt(_ job: Job, lease: JobLease, handler: any JobHandler, logger: Logger) async
         -> AttemptOutcome
     {
         let task = Task { try await handler.handle(job, logger: logger) }
-        attempts.add(
-            lease, queue: job.queue, deadline: .now + handler.timeout, timeout: handler.timeout, task: task)
+        attempts.add(lease, queue: job.queue, task: task)
+        let timeout = handler.timeout
+        let ticket = DeadlineWatch.shared.add(deadline: .now + timeout) { [attempts] in
+            attempts.stop([lease], because: .timedOut(timeout))
+        }
         let result = await task.result
+        DeadlineWatch.shared.remove(ticket)
         // A handler that finished its work is not failed for having been asked to stop meanwhile,
         // unless its lease is gone (its result would be refused).
         switch (attempts.remove(lease), result) {
@@ -296,8 +288,8 @@ public final class JobWorker: Service {
     }
 }
 
-/// The attempts a worker runs, with what it needs to stop them: their leases (renewed together),
-/// their deadlines, and the tasks their handlers run in.
+/// The attempts a worker runs, with what it needs to stop them: their leases (renewed together)
+/// and the tasks their handlers run in.
 private final class RunningAttempts: Sendable {
     /// Why the worker stopped an attempt.
     enum Stop {
@@ -308,21 +300,14 @@ private final class RunningAttempts: Sendable {
 
     private struct Attempt {
         var queue: String
-        var deadline: ContinuousClock.Instant
-        var timeout: Duration
         var task: Task<Void, any Error>
         var stop: Stop?
     }
 
     private let attempts = Mutex<[JobLease: Attempt]>([:])
 
-    func add(
-        _ lease: JobLease, queue: String, deadline: ContinuousClock.Instant, timeout: Duration,
-        task: Task<Void, any Error>
-    ) {
-        attempts.withLock {
-            $0[lease] = Attempt(queue: queue, deadline: deadline, timeout: timeout, task: task)
-        }
+    func add(_ lease: JobLease, queue: String, task: Task<Void, any Error>) {
+        attempts.withLock { $0[lease] = Attempt(queue: queue, task: task) }
     }
 
     /// Forgets the attempt; tells why it was stopped, if it was.
@@ -337,13 +322,6 @@ private final class RunningAttempts: Sendable {
 
     func stop(_ leases: [JobLease], because stop: Stop) {
         cancel { attempts in leases.filter { attempts[$0]?.stop == nil }.map { ($0, stop) } }
-    }
-
-    func stopOverdue(at now: ContinuousClock.Instant) {
-        cancel { attempts in
-            attempts.filter { $0.value.stop == nil && $0.value.deadline <= now }
-                .map { ($0.key, .timedOut($0.value.timeout)) }
-        }
     }
 
     func stopAll(in queue: String, because stop: Stop) {

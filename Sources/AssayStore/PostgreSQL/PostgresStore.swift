@@ -175,17 +175,14 @@ public final class PostgresStore: AssayStore {
             FROM submissions s LEFT JOIN evaluations e ON e.submission_id = s.id
             WHERE s.id = ANY(\(Array(Set(ids)))::text[])
             """, logger: logger)
-        let decoder = AssayJSON.decoder()
         var found: [String: Result<SubmissionWork?, any Error>] = [:]
         for row in rows {
             guard let id = try? row.string("id") else { continue }
             found[id] = Result {
-                SubmissionWork(
+                try SubmissionWork(
                     id: id, assessmentID: try row.string("assessment_id"),
-                    content: try decoder.decode(SubmissionContent.self, from: row.textData("content")),
-                    evaluation: try row.optionalString("evaluation").map {
-                        try decoder.decode(Evaluation.self, from: Data($0.utf8))
-                    },
+                    content: try row.textData("content"),
+                    evaluation: try row.optionalString("evaluation").map { Data($0.utf8) },
                     hasReport: try row["has_report"].decode(Bool.self))
             }
         }

@@ -120,13 +120,9 @@ public final class SQLiteStore: AssayStore {
             WHERE s.id = \(id)
             """)
         return try rows.first.map { row in
-            let decoder = AssayJSON.decoder()
-            return SubmissionWork(
+            try SubmissionWork(
                 id: row.string("id") ?? id, assessmentID: row.string("assessment_id") ?? "",
-                content: try decoder.decode(SubmissionContent.self, from: row.data("content")),
-                evaluation: try row.string("evaluation").map {
-                    try decoder.decode(Evaluation.self, from: Data($0.utf8))
-                },
+                content: row.data("content"), evaluation: row.string("evaluation").map { Data($0.utf8) },
                 hasReport: row.int("has_report") != 0)
         }
     }
