@@ -16,9 +16,21 @@ public enum AssayApplication {
         case .sqlite(let path):
             return try await SQLiteStore.open(path: path, logger: logger)
         case .postgres(let url):
-            return try await PostgresStore.open(
-                url: url, listen: configuration.listensForJobs, logger: logger)
+            return try await PostgresStore.open(url: url, logger: logger)
         }
+    }
+
+    /// The services that keep an open store going while a group runs, to list before what uses
+    /// the store: the store itself (closed last) and, on PostgreSQL unless turned off, the listener
+    /// that wakes workers when another process enqueues.
+    public static func storeServices(configuration: AssayConfiguration, store: any AssayStore)
+        -> [any Service]
+    {
+        var services: [any Service] = [StoreService(store: store)]
+        if configuration.listensForJobs, let store = store as? PostgresStore {
+            services.append(store.notificationListener())
+        }
+        return services
     }
 
     /// The dependencies of routes and handlers for an open store.
@@ -65,7 +77,7 @@ public enum AssayApplication {
         try await SampleAssessments.loadIfEmpty(
             into: store, directory: configuration.examplesDirectory, now: Date(), logger: logger)
         let dependencies = dependencies(configuration: configuration, store: store, adminToken: adminToken)
-        var services: [any Service] = [StoreService(store: store)]
+        var services = storeServices(configuration: configuration, store: store)
         if configuration.workerConcurrency > 0 {
             services.append(
                 worker(

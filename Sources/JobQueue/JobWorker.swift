@@ -1,3 +1,4 @@
+import AsyncAlgorithms
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -8,7 +9,8 @@ import Synchronization
 /// Each queue has its own loop that keeps up to `concurrency` jobs running, claims as many as it
 /// has free slots in one call, and sleeps until the driver's notifier or the poll interval wakes
 /// it. On graceful shutdown it stops claiming, lets running jobs finish within the grace period,
-/// then cancels the rest and releases their leases without spending an attempt.
+/// then cancels the rest and releases their leases without spending an attempt. Cancelling the task
+/// that runs it ends it at once: running jobs are cancelled and released, and no loop outlives it.
 public final class JobWorker: Service {
     private let driver: any JobQueueDriver
     private let handlers: [String: any JobHandler]
@@ -17,8 +19,6 @@ public final class JobWorker: Service {
     private let now: @Sendable () -> Date
     private let stopping = Mutex(false)
     private let signals: [String: WakeSignal]
-    private let heartbeatSignal = WakeSignal()
-    private let pruneSignal = WakeSignal()
     private let attempts = RunningAttempts()
 
     public init(
@@ -43,27 +43,29 @@ public final class JobWorker: Service {
                 "concurrency": .stringConvertible(options.concurrency),
             ])
         await withGracefulShutdownHandler {
-            await withDiscardingTaskGroup { group in
-                group.addTask { await self.heartbeatLoop() }
-                group.addTask { await self.pruneLoop() }
-                // Leases are kept until the last queue loop has ended, through the grace period.
-                await withDiscardingTaskGroup { supervision in
-                    supervision.addTask { await self.keepLeases() }
-                    await withDiscardingTaskGroup { queues in
-                        for (queue, signal) in signals {
-                            queues.addTask { await self.runLoop(queue: queue, signal: signal) }
-                        }
+            // Heartbeats and leases are kept until the last queue loop has ended, through the grace period.
+            await withDiscardingTaskGroup { supervision in
+                supervision.addTask { await self.heartbeatLoop() }
+                supervision.addTask { await self.pruneLoop() }
+                supervision.addTask { await self.keepLeases() }
+                await withDiscardingTaskGroup { queues in
+                    for (queue, signal) in signals {
+                        queues.addTask { await self.runLoop(queue: queue, signal: signal) }
                     }
-                    supervision.cancelAll()
                 }
+                supervision.cancelAll()
             }
         } onGracefulShutdown: {
             self.stop()
         }
-        do {
-            try await driver.removeWorker(id: options.workerID)
-        } catch {
-            logger.warning("could not remove the worker record", metadata: ["error": .string("\(error)")])
+        // A cancelled worker cannot count on its driver (the store may be closing beside it); its
+        // record goes stale by itself.
+        if !Task.isCancelled {
+            do {
+                try await driver.removeWorker(id: options.workerID)
+            } catch {
+                logger.warning("could not remove the worker record", metadata: ["error": .string("\(error)")])
+            }
         }
         logger.info("worker stopped")
     }
@@ -72,65 +74,80 @@ public final class JobWorker: Service {
     public func stop() {
         stopping.withLock { $0 = true }
         for signal in signals.values { signal.wake() }
-        heartbeatSignal.wake()
-        pruneSignal.wake()
     }
 
-    /// Records this worker's heartbeat until it stops.
+    /// Records this worker's heartbeat now and then every interval, until the queue loops have ended
+    /// or the task is cancelled.
     private func heartbeatLoop() async {
         let started = now()
-        let host = ProcessInfo.processInfo.hostName
-        let processID = Int(ProcessInfo.processInfo.processIdentifier)
-        while !isStopping {
-            let heartbeat = WorkerHeartbeat(
-                workerID: options.workerID, queues: options.queues, host: host, processID: processID,
-                startedAt: started, lastSeenAt: now())
-            do {
-                try await driver.recordHeartbeat(heartbeat)
-            } catch {
-                logger.warning("heartbeat failed", metadata: ["error": .string("\(error)")])
-            }
-            await heartbeatSignal.wait(timeout: options.heartbeatInterval)
+        await recordHeartbeat(startedAt: started)
+        for await _ in AsyncTimerSequence(interval: options.heartbeatInterval, clock: .continuous) {
+            await recordHeartbeat(startedAt: started)
         }
     }
 
-    /// Deletes completed jobs past their retention, a batch at a time, until it stops.
+    private func recordHeartbeat(startedAt: Date) async {
+        let heartbeat = WorkerHeartbeat(
+            workerID: options.workerID, queues: options.queues, host: ProcessInfo.processInfo.hostName,
+            processID: Int(ProcessInfo.processInfo.processIdentifier), startedAt: startedAt, lastSeenAt: now()
+        )
+        do {
+            try await driver.recordHeartbeat(heartbeat)
+        } catch {
+            warn("heartbeat failed", error)
+        }
+    }
+
+    /// Deletes completed jobs past their retention now and then every interval, a batch at a time,
+    /// until graceful shutdown or cancellation.
     private func pruneLoop() async {
-        while !isStopping {
-            var pruned = 0
-            do {
-                while !isStopping {
-                    let batch = try await driver.pruneCompletedJobs(
-                        before: now() - options.completedRetention.seconds, limit: 1000)
-                    pruned += batch
-                    if batch < 1000 { break }
-                }
-            } catch {
-                logger.warning("prune failed", metadata: ["error": .string("\(error)")])
+        await prune()
+        for await _ in AsyncTimerSequence(interval: options.pruneInterval, clock: .continuous)
+            .cancelOnGracefulShutdown()
+        {
+            await prune()
+        }
+    }
+
+    private func prune() async {
+        var pruned = 0
+        do {
+            while !isStopping && !Task.isCancelled {
+                let batch = try await driver.pruneCompletedJobs(
+                    before: now() - options.completedRetention.seconds, limit: 1000)
+                pruned += batch
+                if batch < 1000 { break }
             }
-            if pruned > 0 {
-                logger.info("completed jobs pruned", metadata: ["count": .stringConvertible(pruned)])
-            }
-            await pruneSignal.wait(timeout: options.pruneInterval)
+        } catch {
+            warn("prune failed", error)
+        }
+        if pruned > 0 {
+            logger.info("completed jobs pruned", metadata: ["count": .stringConvertible(pruned)])
         }
     }
 
     private var isStopping: Bool { stopping.withLock { $0 } }
+
+    /// Logs a failed driver call, unless the worker's task has been cancelled: the failure is then
+    /// the cancellation's, or that of the store closing beside the worker.
+    private func warn(_ message: Logger.Message, _ error: any Error, metadata: Logger.Metadata = [:]) {
+        guard !Task.isCancelled else { return }
+        logger.warning(message, metadata: metadata.merging(["error": .string("\(error)")]) { $1 })
+    }
 
     /// Renews the leases of every running attempt in one call, a third of a lease apart; an attempt
     /// whose lease was lost is cancelled. A renewal that fails (the database is away) is tried
     /// again at the next turn; the attempts run on, and their results are refused if the lease
     /// expired meanwhile.
     private func keepLeases() async {
-        while !Task.isCancelled {
-            try? await Task.sleep(for: options.leaseDuration / 3)
+        for await _ in AsyncTimerSequence(interval: options.leaseDuration / 3, clock: .continuous) {
             let held = attempts.leases()
-            guard !held.isEmpty, !Task.isCancelled else { continue }
+            guard !held.isEmpty else { continue }
             do {
                 let renewed = try await driver.renewLeases(held, for: options.leaseDuration)
                 attempts.stop(held.filter { !renewed.contains($0.jobID) }, because: .leaseLost)
             } catch {
-                logger.warning("lease renewal failed", metadata: ["error": .string("\(error)")])
+                warn("lease renewal failed", error)
             }
         }
     }
@@ -167,8 +184,7 @@ public final class JobWorker: Service {
                         queue: queue, limit: free, owner: options.workerID,
                         leaseDuration: options.leaseDuration)
                 } catch {
-                    logger.warning(
-                        "claim failed", metadata: ["queue": .string(queue), "error": .string("\(error)")])
+                    warn("claim failed", error, metadata: ["queue": .string(queue)])
                     await signal.wait(timeout: options.pollInterval)
                     continue
                 }
@@ -190,10 +206,10 @@ public final class JobWorker: Service {
         }
     }
 
-    /// Waits until running jobs finish or the grace period ends.
+    /// Waits until running jobs finish, the grace period ends or the task is cancelled.
     private func drain(running: RunningJobs, signal: WakeSignal) async {
         let deadline = ContinuousClock.now + options.gracePeriod
-        while running.count > 0 {
+        while running.count > 0 && !Task.isCancelled {
             let left = deadline - ContinuousClock.now
             guard left > .zero else { return }
             await signal.wait(timeout: left)

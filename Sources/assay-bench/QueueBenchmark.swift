@@ -108,9 +108,12 @@ struct QueueWorker: AsyncParsableCommand {
     func run() async throws {
         let store = try await BenchStore.open(database)
         let worker = BenchStore.worker(driver: store.jobs, queue: queue, concurrency: concurrency)
+        var services: [any Service] = [StoreService(store: store)]
+        if let store = store as? PostgresStore { services.append(store.notificationListener()) }
+        services.append(worker)
         try await ServiceGroup(
             configuration: .init(
-                services: [.init(service: StoreService(store: store)), .init(service: worker)],
+                services: services.map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: BenchStore.logger)
         ).run()
     }

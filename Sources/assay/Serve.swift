@@ -1,7 +1,9 @@
 import ArgumentParser
 import AssayServer
+import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 
 /// `assay serve`: the HTTP API, with workers inside unless `--workers 0`.
 struct Serve: AsyncParsableCommand {
@@ -36,6 +38,14 @@ struct Serve: AsyncParsableCommand {
         let logger = Logger(label: "assay")
         let app = try await AssayApplication.build(
             configuration: configuration, gracePeriod: .seconds(graceSeconds), logger: logger)
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch let error as IOError {
+            // The server could not bind: the rest of the group has been cancelled and has ended.
+            let reason = String(cString: strerror(error.errnoCode)).lowercased()
+            FileHandle.standardError.write(
+                Data("assay: cannot listen on \(configuration.host):\(configuration.port): \(reason)\n".utf8))
+            throw ExitCode(1)
+        }
     }
 }

@@ -37,7 +37,10 @@ struct Worker: AsyncParsableCommand {
             gracePeriod: .seconds(graceSeconds), logger: logger)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: StoreService(store: store)), .init(service: worker)],
+                services: (AssayApplication.storeServices(configuration: configuration, store: store) + [
+                    worker
+                ])
+                .map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

@@ -7,24 +7,29 @@ import Synchronization
 
 /// The store on PostgreSQL: for several API and worker processes on several hosts at once.
 ///
-/// It owns a connection pool and, unless notifications are turned off (for connection poolers
-/// that do not pass `LISTEN` through), one listening connection that wakes this process's workers
-/// when any process enqueues.
+/// It owns a connection pool. Its ``notificationListener()``, run as a service beside the workers
+/// (unless notifications are turned off, for connection poolers that do not pass `LISTEN`
+/// through), wakes this process's workers when any process enqueues.
 public final class PostgresStore: AssayStore {
     public let jobs: any JobQueueDriver
     private let client: PostgresClient
+    private let url: PostgresDatabaseURL
+    private let notifier: JobNotifier
     private let logger: Logger
     private let jobDriver: PostgresJobDriver
     private let submissionWriter: PostgresSubmissionWriter
     private let resultWriter: PostgresResultWriter
     private let workReads: RequestBatcher<String, SubmissionWork?>
-    private let background: Mutex<[Task<Void, Never>]>
+    private let runner: Mutex<Task<Void, Never>?>
     private let assessmentCache = Mutex<[String: Assessment]>([:])
     private static let assessmentCacheLimit = 1000
 
-    /// Connects, applies pending migrations when asked, and starts listening for new jobs when asked.
+    /// Connects, and applies pending migrations when asked.
+    ///
+    /// The connection pool runs from here until ``close()``, since migrations and one-shot commands
+    /// need it before (or without) a service group.
     public static func open(
-        url: String, migrate: Bool = true, listen: Bool = true, notifier: JobNotifier = JobNotifier(),
+        url: String, migrate: Bool = true, notifier: JobNotifier = JobNotifier(),
         logger: Logger, now: @escaping @Sendable () -> Date = Date.init
     ) async throws -> PostgresStore {
         let databaseURL = try PostgresDatabaseURL(url)
@@ -33,7 +38,7 @@ public final class PostgresStore: AssayStore {
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let runner = Task.immediate { await client.run() }
         let store = PostgresStore(
-            client: client, runner: runner, notifier: notifier, logger: logger, now: now)
+            client: client, runner: runner, url: databaseURL, notifier: notifier, logger: logger, now: now)
         do {
             if migrate {
                 let applied = try await PostgresMigrations.apply(client: client, logger: logger)
@@ -45,25 +50,18 @@ public final class PostgresStore: AssayStore {
             try await store.close()
             throw error
         }
-        if listen {
-            store.background.withLock {
-                $0.append(
-                    Task {
-                        await PostgresNotificationListener.run(
-                            url: databaseURL, notifier: notifier, logger: logger)
-                    })
-            }
-        }
         return store
     }
 
     private init(
-        client: PostgresClient, runner: Task<Void, Never>, notifier: JobNotifier, logger: Logger,
-        now: @escaping @Sendable () -> Date
+        client: PostgresClient, runner: Task<Void, Never>, url: PostgresDatabaseURL, notifier: JobNotifier,
+        logger: Logger, now: @escaping @Sendable () -> Date
     ) {
         self.client = client
+        self.url = url
+        self.notifier = notifier
         self.logger = logger
-        background = Mutex([runner])
+        self.runner = Mutex(runner)
         jobDriver = PostgresJobDriver(client: client, notifier: notifier, logger: logger, now: now)
         jobs = jobDriver
         submissionWriter = PostgresSubmissionWriter(client: client, jobDriver: jobDriver, logger: logger)
@@ -78,6 +76,11 @@ public final class PostgresStore: AssayStore {
         }
     }
 
+    /// A service that listens for jobs enqueued by any process and wakes this store's workers.
+    public func notificationListener() -> PostgresNotificationListener {
+        PostgresNotificationListener(url: url, notifier: notifier, logger: logger)
+    }
+
     /// Applies migrations not yet applied; returns their versions.
     @discardableResult
     public func migrate() async throws -> [Int] {
@@ -89,14 +92,9 @@ public final class PostgresStore: AssayStore {
     }
 
     public func close() async throws {
-        let tasks = background.withLock { tasks in
-            defer { tasks.removeAll() }
-            return tasks
-        }
-        for task in tasks.reversed() {
-            task.cancel()
-            await task.value
-        }
+        guard let runner = runner.withLock({ $0.take() }) else { return }
+        runner.cancel()
+        await runner.value
     }
 
     // MARK: Assessments
