@@ -2,8 +2,10 @@ import AssayCore
 import AssayStore
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import JobQueue
 import Logging
+import NIOCore
 import ServiceLifecycle
 
 /// Assembles Assay from its configuration: the store, the HTTP application and the workers.
@@ -86,6 +88,7 @@ public enum AssayApplication {
         }
         return Application(
             router: AssayRouter.build(dependencies: dependencies),
+            server: httpServer(configuration: configuration),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "assay"),
             services: services,
@@ -95,6 +98,16 @@ public enum AssayApplication {
                     metadata: ["address": .string("\(channel.localAddress.map { "\($0)" } ?? "?")")])
             },
             logger: logger)
+    }
+
+    /// HTTP/1.1 with the configured idle and request-read timeouts, so that a client sending half a
+    /// head, or a body a byte at a time, cannot hold a connection for ever.
+    public static func httpServer(configuration: AssayConfiguration) -> HTTPServerBuilder {
+        let readTimeout = TimeAmount(configuration.httpReadTimeout)
+        return .http1(
+            configuration: HTTP1Channel.Configuration(
+                additionalChannelHandlers: [RequestReadTimeoutHandler(timeout: readTimeout)],
+                idleTimeout: TimeAmount(configuration.httpIdleTimeout)))
     }
 
     /// The queue status: per-queue counts and the workers alive, as the admin endpoint and

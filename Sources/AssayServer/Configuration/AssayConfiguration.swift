@@ -25,6 +25,11 @@ public struct AssayConfiguration: Sendable {
     public var scorer: String
     public var host: String
     public var port: Int
+    /// How long `serve` keeps a connection that sends nothing (between requests, or in the middle
+    /// of a request's head) before closing it.
+    public var httpIdleTimeout: Duration
+    /// How long a request may take to arrive whole, from its head to the end of its body.
+    public var httpReadTimeout: Duration
     /// Where the admin token (and the default SQLite file) are kept.
     public var dataDirectory: String
     /// Where the sample assessments loaded into an empty database are.
@@ -77,6 +82,10 @@ public struct AssayConfiguration: Sendable {
         scorer = try reader.choice("SCORER", default: ScorerChoice.rubric).rawValue
         host = reader.string("HOST", default: "127.0.0.1")
         port = try reader.integer("PORT", default: 8000, in: 0...65_535)
+        httpIdleTimeout = .seconds(
+            try reader.seconds("HTTP_IDLE_TIMEOUT_SECONDS", default: 60, in: 0.1...3600))
+        httpReadTimeout = .seconds(
+            try reader.seconds("HTTP_READ_TIMEOUT_SECONDS", default: 30, in: 0.1...3600))
         dataDirectory = reader.string("DATA_DIR", default: "./data")
         examplesDirectory = reader.string("EXAMPLES_DIR", default: "./Examples")
         workerConcurrency = try reader.integer("WORKER_CONCURRENCY", default: 16, in: 0...1024)
