@@ -65,7 +65,8 @@ public enum AssayApplication {
                 queues: queues ?? configuration.queues, concurrency: concurrency,
                 leaseDuration: configuration.leaseDuration, pollInterval: configuration.pollInterval,
                 gracePeriod: gracePeriod, retryPolicy: configuration.retryPolicy,
-                completedRetention: configuration.completedRetention),
+                completedRetention: configuration.completedRetention,
+                unknownKindGrace: configuration.unknownKindGrace),
             logger: logger)
     }
 

@@ -29,11 +29,24 @@ public protocol JobQueueDriver: Sendable {
     func complete(_ lease: JobLease) async throws
 
     /// Records a failed attempt: the job is retried at `retryAt`, or dead when `retryAt` is `nil`
-    /// or no attempt is left. Returns the job's new state.
+    /// or no attempt is left. Returns the job's new state. The job's unknown-kind grace, if one
+    /// started, ends: this worker knew its kind.
     func fail(_ lease: JobLease, error: JobAttemptError, retryAt: Date?) async throws -> JobState
 
-    /// Gives a running job back without spending its attempt (a worker shutting down).
+    /// Gives a running job back without spending its attempt (a worker shutting down). The job's
+    /// unknown-kind grace, if one started, ends: this worker knew its kind.
     func release(_ lease: JobLease) async throws
+
+    /// Gives back a running job whose kind this worker has no handler for (during a rolling deploy,
+    /// an older worker meets a newer kind), without spending its attempt: any worker may claim it
+    /// again at `retryAt`.
+    ///
+    /// The first such release starts the job's grace; a release once `grace` has passed since then
+    /// makes the job dead instead, with `error` in its history. A worker that knows the kind and
+    /// fails or releases the job ends its grace, and so does an admin's retry. Returns the job's new
+    /// state, `scheduled` or `dead`; throws ``JobQueueError/leaseLost(_:)`` if the lease is gone.
+    func releaseUnknownKind(_ lease: JobLease, retryAt: Date, grace: Duration, error: JobAttemptError)
+        async throws -> JobState
 
     /// One job by id.
     func job(id: String) async throws -> Job?

@@ -224,9 +224,7 @@ public final class JobWorker: Service {
         logger[metadataKey: "attempt"] = .stringConvertible(job.attempt)
         guard let lease = job.lease else { return }
         guard let handler = handlers[job.kind] else {
-            await finish(
-                lease, outcome: .failure(JobHandlerError.permanent("no handler for job kind '\(job.kind)'")),
-                job: job, logger: logger)
+            await giveBack(job, lease: lease, logger: logger)
             return
         }
         let started = ContinuousClock.now
@@ -257,6 +255,29 @@ public final class JobWorker: Service {
         case (.timedOut(let timeout)?, .failure): return .failure(JobTimeoutError(timeout: timeout))
         case (.shutdown?, .failure): return .cancelledAtShutdown
         case (nil, .failure(let error)): return .failure(error)
+        }
+    }
+
+    /// Gives a job of a kind this worker does not know back for another worker, or makes it dead
+    /// once no worker has known the kind for the grace period.
+    private func giveBack(_ job: Job, lease: JobLease, logger: Logger) async {
+        let grace = options.unknownKindGrace
+        let error = JobAttemptError(
+            attempt: job.attempt, failedAt: now(),
+            message: "no handler for job kind '\(job.kind)' on any worker for \(grace)")
+        let retryAt = now() + options.unknownKindRetryDelay.seconds
+        do {
+            let state = try await driver.releaseUnknownKind(
+                lease, retryAt: retryAt, grace: grace, error: error)
+            if state == .dead {
+                logger.error("job dead", metadata: ["error": .string(error.message)])
+            } else {
+                logger.warning(
+                    "job kind unknown to this worker, given back for another",
+                    metadata: ["retry_at": .string("\(retryAt)")])
+            }
+        } catch {
+            logger.warning("could not give the job back", metadata: ["error": .string("\(error)")])
         }
     }
 

@@ -23,13 +23,20 @@ public struct JobWorkerOptions: Sendable {
     /// long for more to free up before it claims, so that one claim fills many slots. An idle
     /// queue claims at once.
     public var claimWindow: Duration
+    /// A job of a kind this worker has no handler for is given back for another worker (one of a
+    /// newer version, during a rolling deploy), claimable again after this delay.
+    public var unknownKindRetryDelay: Duration
+    /// How long, from the first time a worker gave it back, a job of a kind no worker knows is given
+    /// back again before it is dead.
+    public var unknownKindGrace: Duration
 
     public init(
         queues: [String], concurrency: Int = 8, leaseDuration: Duration = .seconds(30),
         pollInterval: Duration = .seconds(1), gracePeriod: Duration = .seconds(20),
         retryPolicy: RetryPolicy = .default, workerID: String = JobWorkerOptions.defaultWorkerID(),
         heartbeatInterval: Duration = .seconds(5), completedRetention: Duration = .seconds(7 * 86_400),
-        pruneInterval: Duration = .seconds(600), claimWindow: Duration = .milliseconds(2)
+        pruneInterval: Duration = .seconds(600), claimWindow: Duration = .milliseconds(2),
+        unknownKindRetryDelay: Duration = .seconds(10), unknownKindGrace: Duration = .seconds(900)
     ) {
         self.queues = queues
         self.concurrency = concurrency
@@ -42,6 +49,8 @@ public struct JobWorkerOptions: Sendable {
         self.completedRetention = completedRetention
         self.pruneInterval = pruneInterval
         self.claimWindow = claimWindow
+        self.unknownKindRetryDelay = unknownKindRetryDelay
+        self.unknownKindGrace = unknownKindGrace
     }
 
     /// A worker id unique to this process: host name, process id and a random suffix.

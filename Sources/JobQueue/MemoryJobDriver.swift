@@ -8,6 +8,8 @@ public actor MemoryJobDriver: JobQueueDriver {
     private var jobs: [String: Job] = [:]
     private var dedupeIndex: [DedupeKey: String] = [:]
     private var workers: [String: WorkerHeartbeat] = [:]
+    /// When a worker that did not know its kind first released each job, for jobs in their grace.
+    private var kindUnknownSince: [String: Date] = [:]
 
     private struct DedupeKey: Hashable {
         var queue: String
@@ -104,6 +106,7 @@ public actor MemoryJobDriver: JobQueueDriver {
 
     public func fail(_ lease: JobLease, error: JobAttemptError, retryAt: Date?) async throws -> JobState {
         guard var job = leased(lease) else { throw JobQueueError.leaseLost(lease) }
+        kindUnknownSince[job.id] = nil
         job.errors.append(error)
         job.leaseOwner = nil
         job.leaseExpiresAt = nil
@@ -120,6 +123,7 @@ public actor MemoryJobDriver: JobQueueDriver {
 
     public func release(_ lease: JobLease) async throws {
         guard var job = leased(lease) else { throw JobQueueError.leaseLost(lease) }
+        kindUnknownSince[job.id] = nil
         job.state = .available
         job.attempt -= 1
         job.leaseOwner = nil
@@ -127,6 +131,29 @@ public actor MemoryJobDriver: JobQueueDriver {
         job.updatedAt = now()
         jobs[job.id] = job
         notifier.notify(queue: job.queue)
+    }
+
+    public func releaseUnknownKind(_ lease: JobLease, retryAt: Date, grace: Duration, error: JobAttemptError)
+        async throws -> JobState
+    {
+        guard var job = leased(lease) else { throw JobQueueError.leaseLost(lease) }
+        let now = now()
+        let since = kindUnknownSince[job.id] ?? now
+        job.leaseOwner = nil
+        job.leaseExpiresAt = nil
+        job.updatedAt = now
+        if since <= now - grace.seconds {
+            kindUnknownSince[job.id] = nil
+            job.state = .dead
+            job.errors.append(error)
+        } else {
+            kindUnknownSince[job.id] = since
+            job.state = .scheduled
+            job.attempt -= 1
+            job.runAt = retryAt
+        }
+        jobs[job.id] = job
+        return job.state
     }
 
     public func job(id: String) async throws -> Job? { jobs[id] }
@@ -171,6 +198,7 @@ public actor MemoryJobDriver: JobQueueDriver {
     public func retryDeadJob(id: String) async throws -> Job? {
         guard var job = jobs[id], job.state == .dead else { return nil }
         let now = now()
+        kindUnknownSince[id] = nil
         job.state = .available
         job.attempt = 0
         job.runAt = now
@@ -189,6 +217,7 @@ public actor MemoryJobDriver: JobQueueDriver {
     public func discardDeadJob(id: String) async throws -> Bool {
         guard let job = jobs[id], job.state == .dead else { return false }
         jobs[id] = nil
+        kindUnknownSince[id] = nil
         if let key = job.dedupeKey { dedupeIndex[DedupeKey(queue: job.queue, key: key)] = nil }
         return true
     }

@@ -67,7 +67,7 @@ struct JobWorkerTests {
         }
     }
 
-    @Test("a permanent failure and an unknown kind go dead at once")
+    @Test("a permanent failure goes dead at once")
     func permanent() async throws {
         let driver = MemoryJobDriver()
         let handler = ClosureHandler(kind: "poison") { _ in
@@ -76,17 +76,8 @@ struct JobWorkerTests {
         try await withWorker(driver: driver, handlers: [handler], options: fastOptions()) {
             let poison = try await driver.enqueue(JobRequest(queue: "jobs", kind: "poison", payload: Data()))
                 .job.id
-            let unknown = try await driver.enqueue(
-                JobRequest(queue: "jobs", kind: "mystery", payload: Data())
-            ).job.id
             try await eventually { try await driver.job(id: poison)?.state == .dead }
-            try await eventually { try await driver.job(id: unknown)?.state == .dead }
             #expect(try await driver.job(id: poison)?.errors.map(\.message) == ["payload does not decode"])
-            #expect(
-                try await driver.job(id: unknown)?.errors.map(\.message) == [
-                    "no handler for job kind 'mystery'"
-                ])
-            #expect(try await driver.job(id: unknown)?.attempt == 1)
         }
     }
 

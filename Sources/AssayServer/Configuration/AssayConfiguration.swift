@@ -18,6 +18,8 @@ public struct AssayConfiguration: Sendable {
     public var pollInterval: Duration
     /// How long completed jobs are kept.
     public var completedRetention: Duration
+    /// How long a job of a kind no worker knows is given back for other workers before it is dead.
+    public var unknownKindGrace: Duration
     /// Whether workers wake on PostgreSQL notifications; off behind poolers that drop `LISTEN`, leaving the poll.
     public var listensForJobs: Bool
     /// The admin bearer token; `nil` means: read it from the data folder, or make one at first start.
@@ -72,6 +74,8 @@ public struct AssayConfiguration: Sendable {
         listensForJobs = try reader.bool("JOB_LISTEN_NOTIFY", default: true)
         completedRetention = .seconds(
             86_400 * (try reader.seconds("JOB_RETENTION_DAYS", default: 7, in: 0.000_1...3650)))
+        unknownKindGrace = .seconds(
+            try reader.seconds("JOB_UNKNOWN_KIND_GRACE_SECONDS", default: 900, in: 0...604_800))
         adminToken = try reader.optionalString("ADMIN_API_TOKEN").map { token throws(ConfigurationError) in
             guard token.count >= 16, token.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
                 throw ConfigurationError(

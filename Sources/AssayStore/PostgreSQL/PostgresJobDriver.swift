@@ -188,7 +188,7 @@ public final class PostgresJobDriver: JobQueueDriver {
                 errors = errors || jsonb_build_array(jsonb_build_object(
                     'attempt', \(error.attempt)::int8, 'failed_at', \(error.failedAt.timeIntervalSince1970)::float8,
                     'message', \(error.message)::text)),
-                lease_owner = NULL, lease_expires_at = NULL, updated_at = \(now())
+                lease_owner = NULL, lease_expires_at = NULL, kind_unknown_since = NULL, updated_at = \(now())
             WHERE id = \(lease.jobID) AND state = 'running' AND attempt = \(lease.attempt)
               AND lease_owner = \(lease.owner)
             RETURNING state
@@ -204,13 +204,47 @@ public final class PostgresJobDriver: JobQueueDriver {
         let rows = try await client.rows(
             """
             UPDATE jobs SET state = 'available', attempt = attempt - 1, lease_owner = NULL, lease_expires_at = NULL,
-                updated_at = \(now())
+                kind_unknown_since = NULL, updated_at = \(now())
             WHERE id = \(lease.jobID) AND state = 'running' AND attempt = \(lease.attempt)
               AND lease_owner = \(lease.owner)
             RETURNING queue
             """, logger: logger)
         guard let queue = try rows.first?.string("queue") else { throw JobQueueError.leaseLost(lease) }
         notifier.notify(queue: queue)
+    }
+
+    public func releaseUnknownKind(_ lease: JobLease, retryAt: Date, grace: Duration, error: JobAttemptError)
+        async throws -> JobState
+    {
+        let now = now()
+        // Whether the grace has run out is decided once, on the row the lease holds, locked.
+        let rows = try await client.rows(
+            """
+            WITH unknown AS (
+                SELECT id, coalesce(kind_unknown_since, \(now)) <= \(now - grace.seconds) AS expired FROM jobs
+                WHERE id = \(lease.jobID) AND state = 'running' AND attempt = \(lease.attempt)
+                  AND lease_owner = \(lease.owner)
+                FOR UPDATE
+            )
+            UPDATE jobs SET
+                state = CASE WHEN unknown.expired THEN 'dead' ELSE 'scheduled' END,
+                attempt = CASE WHEN unknown.expired THEN attempt ELSE attempt - 1 END,
+                run_at = CASE WHEN unknown.expired THEN run_at ELSE \(retryAt) END,
+                errors = CASE WHEN unknown.expired
+                    THEN errors || jsonb_build_array(jsonb_build_object(
+                        'attempt', \(error.attempt)::int8, 'failed_at', \(error.failedAt.timeIntervalSince1970)::float8,
+                        'message', \(error.message)::text))
+                    ELSE errors END,
+                kind_unknown_since = CASE WHEN unknown.expired THEN NULL ELSE coalesce(kind_unknown_since, \(now)) END,
+                lease_owner = NULL, lease_expires_at = NULL, updated_at = \(now)
+            FROM unknown WHERE jobs.id = unknown.id
+            RETURNING jobs.state
+            """, logger: logger)
+        guard let state = try rows.first.map({ try $0.string("state") }).flatMap(JobState.init(rawValue:))
+        else {
+            throw JobQueueError.leaseLost(lease)
+        }
+        return state
     }
 
     public func job(id: String) async throws -> Job? {

@@ -99,6 +99,9 @@ enum PostgresMigrations {
                 GROUP BY 1, 2
                 """,
             ]),
+        Migration(
+            version: 4, name: "since when no worker has known a job's kind",
+            statements: ["ALTER TABLE jobs ADD COLUMN kind_unknown_since timestamptz"]),
     ]
 
     /// Applies the steps this database has not seen yet; returns their versions.

@@ -165,7 +165,7 @@ public final class SQLiteJobDriver: JobQueueDriver {
                 run_at = CASE WHEN \(retryAt) IS NOT NULL AND attempt < max_attempts THEN \(retryAt) ELSE run_at END,
                 errors = json_insert(errors, '$[#]', json_object('attempt', \(error.attempt),
                     'failed_at', \(error.failedAt), 'message', \(error.message))),
-                lease_owner = NULL, lease_expires_at = NULL, updated_at = \(now)
+                lease_owner = NULL, lease_expires_at = NULL, kind_unknown_since = NULL, updated_at = \(now)
             WHERE \(Self.fenced(lease)) RETURNING state
             """)
         guard let state = rows.first?.string("state").flatMap(JobState.init(rawValue:)) else {
@@ -178,11 +178,36 @@ public final class SQLiteJobDriver: JobQueueDriver {
         let rows = try await pool.write(
             """
             UPDATE jobs SET state = 'available', attempt = attempt - 1, lease_owner = NULL,
-                lease_expires_at = NULL, updated_at = \(now())
+                lease_expires_at = NULL, kind_unknown_since = NULL, updated_at = \(now())
             WHERE \(Self.fenced(lease)) RETURNING queue
             """)
         guard let queue = rows.first?.string("queue") else { throw JobQueueError.leaseLost(lease) }
         notifier.notify(queue: queue)
+    }
+
+    public func releaseUnknownKind(_ lease: JobLease, retryAt: Date, grace: Duration, error: JobAttemptError)
+        async throws -> JobState
+    {
+        let now = now()
+        let dead: SQLiteQuery = "coalesce(kind_unknown_since, \(now)) <= \(now - grace.seconds)"
+        let rows = try await pool.write(
+            """
+            UPDATE jobs SET
+                state = CASE WHEN \(dead) THEN 'dead' ELSE 'scheduled' END,
+                attempt = CASE WHEN \(dead) THEN attempt ELSE attempt - 1 END,
+                run_at = CASE WHEN \(dead) THEN run_at ELSE \(retryAt) END,
+                errors = CASE WHEN \(dead)
+                    THEN json_insert(errors, '$[#]', json_object('attempt', \(error.attempt),
+                        'failed_at', \(error.failedAt), 'message', \(error.message)))
+                    ELSE errors END,
+                kind_unknown_since = CASE WHEN \(dead) THEN NULL ELSE coalesce(kind_unknown_since, \(now)) END,
+                lease_owner = NULL, lease_expires_at = NULL, updated_at = \(now)
+            WHERE \(Self.fenced(lease)) RETURNING state
+            """)
+        guard let state = rows.first?.string("state").flatMap(JobState.init(rawValue:)) else {
+            throw JobQueueError.leaseLost(lease)
+        }
+        return state
     }
 
     public func job(id: String) async throws -> Job? {

@@ -97,6 +97,9 @@ enum SQLiteMigrations {
                 GROUP BY 1, 2
                 """,
             ]),
+        Migration(
+            version: 4, name: "since when no worker has known a job's kind",
+            statements: ["ALTER TABLE jobs ADD COLUMN kind_unknown_since REAL"]),
     ]
 
     /// Applies the steps this database has not seen yet; safe when several processes start at once.
