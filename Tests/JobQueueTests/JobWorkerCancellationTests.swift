@@ -7,10 +7,14 @@ import Testing
 /// Cancellation is shutdown too: a worker whose task is cancelled ends at once, whatever its driver does.
 @Suite("Job worker cancellation", .timeLimit(.minutes(2)))
 struct JobWorkerCancellationTests {
-    /// Runs `service` in a service group in a task of its own; `ended` turns true when the group's run returns.
-    func start(_ service: any Service) -> (task: Task<Void, Never>, ended: TestFlag) {
+    var logger: Logger {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
+        return logger
+    }
+
+    /// Runs `service` in a service group in a task of its own; `ended` turns true when the group's run returns.
+    func start(_ service: any Service) -> (task: Task<Void, Never>, ended: TestFlag) {
         let group = ServiceGroup(services: [service], logger: logger)
         let ended = TestFlag()
         let task = Task {
@@ -26,7 +30,7 @@ struct JobWorkerCancellationTests {
         var options = fastOptions(gracePeriod: .seconds(60))
         options.heartbeatInterval = .milliseconds(100)
         options.pruneInterval = .milliseconds(100)
-        let worker = JobWorker(driver: driver, handlers: [], options: options, logger: Logger(label: "test"))
+        let worker = JobWorker(driver: driver, handlers: [], options: options, logger: logger)
         let (task, ended) = start(worker)
         try await eventually { driver.calls >= 3 }
         task.cancel()
@@ -48,7 +52,7 @@ struct JobWorkerCancellationTests {
         }
         let worker = JobWorker(
             driver: driver, handlers: [handler], options: fastOptions(gracePeriod: .seconds(60)),
-            logger: Logger(label: "test"))
+            logger: logger)
         let id = try await driver.enqueue(JobRequest(queue: "jobs", kind: "slow", payload: Data())).job.id
         let (task, ended) = start(worker)
         try await eventually { started.isRaised }
