@@ -51,7 +51,7 @@ struct ServeEndToEndTests {
         let assessment = try await candidate.send("GET", "/api/candidate/assessment/swift-basics")
         #expect(assessment.status == 200)
         let submissionFile = AssayProcess.repositoryRoot.appendingPathComponent(
-            "Examples/swift-basics-submission.json")
+            "Examples/submissions/swift-basics.json")
         let submission = try JSONSerialization.jsonObject(with: Data(contentsOf: submissionFile))
         let submitted = try await candidate.send(
             "POST", "/api/candidate/assessment/swift-basics/submit", json: submission)
