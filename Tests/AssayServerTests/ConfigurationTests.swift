@@ -175,6 +175,51 @@ struct ConfigurationTests {
         }
     }
 
+    @Test(
+        "the password of DATABASE_URL never appears in an error or a description",
+        arguments: [
+            (
+                "postgres://assay:hunter2@/assay",
+                "DATABASE_URL: 'postgres://assay:***@/assay' names no host"
+            ),
+            (
+                "postgresql://assay:hunter2@db.example.com:5432",
+                "DATABASE_URL: 'postgresql://assay:***@db.example.com:5432' names no database"
+            ),
+            (
+                "postgres://:hunter2@db.example.com/assay",
+                "DATABASE_URL: 'postgres://:***@db.example.com/assay' names no user"
+            ),
+            (
+                "postgress://assay:hunter2@db.example.com/assay",
+                "DATABASE_URL: 'postgress://assay:***@db.example.com/assay' is not sqlite://PATH "
+                    + "or postgres://user:pass@host:port/db"
+            ),
+            (
+                "mysql://assay:hunter2/with/slashes@db/assay",
+                "DATABASE_URL: 'mysql://assay:***@db/assay' is not sqlite://PATH or postgres://user:pass@host:port/db"
+            ),
+        ])
+    func passwordIsMasked(url: String, message: String) {
+        let error = #expect(throws: ConfigurationError.self) {
+            try AssayConfiguration(environment: ["DATABASE_URL": url])
+        }
+        #expect(error?.description == message)
+        #expect(error?.description.contains("hunter2") == false)
+    }
+
+    @Test("a PostgreSQL location describes itself with its password masked")
+    func locationDescriptionIsMasked() throws {
+        let location = try DatabaseLocation(url: "postgres://assay:hunter2@db.example.com:5432/assay")
+        #expect(location.description == "postgres://assay:***@db.example.com:5432/assay")
+        #expect("\(location)" == "postgres://assay:***@db.example.com:5432/assay")
+        #expect(PostgresDatabaseURL.masked("postgres://assay@db/assay") == "postgres://assay@db/assay")
+        #expect(PostgresDatabaseURL.masked("postgres://a:p@ss@db/assay") == "postgres://a:***@db/assay")
+        #expect(
+            try DatabaseLocation(url: "sqlite://./data/assay.sqlite").description
+                == "sqlite://./data/assay.sqlite")
+    }
+
     @Test("a missing .env file is fine")
     func missingDotEnv() throws {
         let configuration = try AssayConfiguration.load(environment: [:], dotEnvPath: "/nonexistent/.env")
