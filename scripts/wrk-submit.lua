@@ -1,5 +1,5 @@
 -- wrk script: POST the sample submission to the submit endpoint.
-local file = assert(io.open(os.getenv("ASSAY_SUBMISSION") or "Examples/swift-basics-submission.json", "r"))
+local file = assert(io.open(os.getenv("ASSAY_SUBMISSION") or "Examples/submissions/swift-basics.json", "r"))
 wrk.method = "POST"
 wrk.body = file:read("*a")
 wrk.headers["Content-Type"] = "application/json"

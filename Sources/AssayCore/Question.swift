@@ -35,7 +35,7 @@ public struct Question: Codable, Sendable, Equatable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decodeRequired(String.self, forKey: .id, of: "a question", expecting: "a string")
-        let owner = "question '\(id)'"
+        let owner = "question \(QuotedInput.quote(id))"
         let kind = try container.decodeRequired(
             String.self,
             forKey: .kind,
@@ -45,7 +45,7 @@ public struct Question: Codable, Sendable, Equatable {
         prompt = try container.decodeRequired(String.self, forKey: .prompt, of: owner, expecting: "a string")
         points = try container.decodeRequired(Double.self, forKey: .points, of: owner, expecting: "a number")
         skills = try container.decodeIfPresent([String].self, forKey: .skills) ?? []
-        body = try Self.decodeBody(kind: kind, from: container, of: "question '\(id)' (\(kind))")
+        body = try Self.decodeBody(kind: kind, from: container, of: "\(owner) (\(kind))")
     }
 
     private static func decodeBody(
@@ -96,7 +96,8 @@ public struct Question: Codable, Sendable, Equatable {
                 forKey: .kind,
                 in: container,
                 debugDescription:
-                    "question kind '\(kind)' is not one of \(QuestionBody.kinds.joined(separator: ", "))"
+                    "question kind \(QuotedInput.quote(kind)) is not one of "
+                    + QuestionBody.kinds.joined(separator: ", ")
             )
         }
     }

@@ -5,11 +5,11 @@
 ///  "answers": [{"question_id": "q1", "answer": "b"}, {"question_id": "q2", "answer": ["a", "c"]}]}
 /// ```
 public struct SubmissionContent: Codable, Sendable, Equatable {
-    /// The longest name a candidate may give, in characters.
+    /// The longest name a candidate may give, in Unicode scalars.
     public static let maximumNameLength = 200
-    /// The longest email address a candidate may give, in characters.
+    /// The longest email address a candidate may give, in Unicode scalars.
     public static let maximumEmailLength = 320
-    /// The longest text answer, in characters.
+    /// The longest text answer, in Unicode scalars (a letter with its combining marks counts as many).
     public static let maximumTextAnswerLength = 20_000
 
     /// Who submits.
@@ -29,12 +29,15 @@ public struct SubmissionContent: Codable, Sendable, Equatable {
 
     /// Checks the submission against its assessment and throws the first rule broken.
     ///
-    /// The candidate's name is not blank and at most 200 characters; the email has one `@` with
-    /// text on both sides, no white space, and at most 320 characters. Each answer is to a question
-    /// of the assessment, at most one per question, of the type its kind expects (a string for
-    /// `single_choice`, `short_text` and `free_text`, an array of distinct option ids for
-    /// `multiple_choice`, a finite number for `numeric`), names only the question's options, and a
-    /// text is at most 20 000 characters. Unanswered questions are fine.
+    /// The candidate's name is not blank, at most 200 Unicode scalars and holds no control
+    /// character; the email has one `@` with text on both sides, no white space or control
+    /// character, and at most 320 scalars. Each answer is to a question of the assessment, at most
+    /// one per question, of the type its kind expects (a string for `single_choice`, `short_text`
+    /// and `free_text`, an array of distinct option ids for `multiple_choice`, a finite number for
+    /// `numeric`), names only the question's options, and a text is at most 20 000 scalars with no
+    /// control character but tab and line breaks (NUL among them: PostgreSQL cannot store it).
+    /// Unanswered questions are fine. A message quotes at most ``QuotedInput/maximumLength``
+    /// characters of what it refuses.
     public func validate(against assessment: Assessment) throws(ValidationError) {
         try validateCandidate()
         var answered: Set<String> = []
@@ -42,7 +45,8 @@ public struct SubmissionContent: Codable, Sendable, Equatable {
             guard let question = assessment.question(withID: answer.questionID) else {
                 throw ValidationError(
                     code: "unknown_question",
-                    message: "question '\(answer.questionID)' is not in assessment '\(assessment.id)'"
+                    message:
+                        "question \(QuotedInput.quote(answer.questionID)) is not in assessment '\(assessment.id)'"
                 )
             }
             guard answered.insert(answer.questionID).inserted else {
@@ -60,22 +64,29 @@ public struct SubmissionContent: Codable, Sendable, Equatable {
         guard !name.isEmpty else {
             throw ValidationError(code: "invalid_candidate", message: "the candidate's name is empty")
         }
-        guard name.count <= Self.maximumNameLength else {
+        guard name.unicodeScalars.count <= Self.maximumNameLength else {
             throw ValidationError(
                 code: "invalid_candidate",
                 message: "the candidate's name is longer than \(Self.maximumNameLength) characters"
             )
         }
+        if let control = name.firstControlCharacter {
+            throw ValidationError(
+                code: "invalid_candidate",
+                message: "the candidate's name holds a control character (\(control.codePoint))")
+        }
         let email = candidate.email.trimmed
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, !email.contains(where: \.isWhitespace)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, !email.contains(where: \.isWhitespace),
+            email.firstControlCharacter == nil
         else {
             throw ValidationError(
                 code: "invalid_candidate",
-                message: "the candidate's email '\(candidate.email)' is not an address like name@example.com"
+                message:
+                    "the candidate's email \(QuotedInput.quote(email)) is not an address like name@example.com"
             )
         }
-        guard email.count <= Self.maximumEmailLength else {
+        guard email.unicodeScalars.count <= Self.maximumEmailLength else {
             throw ValidationError(
                 code: "invalid_candidate",
                 message: "the candidate's email is longer than \(Self.maximumEmailLength) characters"
@@ -92,8 +103,8 @@ public struct SubmissionContent: Codable, Sendable, Equatable {
             for optionID in optionIDs where !seen.insert(optionID).inserted {
                 throw ValidationError(
                     code: "duplicate_answer",
-                    message:
-                        "the answer to question '\(question.id)' picks option '\(optionID)' more than once"
+                    message: "the answer to question '\(question.id)' picks option "
+                        + "\(QuotedInput.quote(optionID)) more than once"
                 )
             }
             try validate(choices: optionIDs, of: question, options: options)
@@ -102,11 +113,18 @@ public struct SubmissionContent: Codable, Sendable, Equatable {
                 throw wrongType(of: question)
             }
         case (.shortText, .text(let text)), (.freeText, .text(let text)):
-            guard text.count <= maximumTextAnswerLength else {
+            guard text.unicodeScalars.count <= maximumTextAnswerLength else {
                 throw ValidationError(
                     code: "answer_too_long",
                     message: "the answer to question '\(question.id)' is longer than "
                         + "\(maximumTextAnswerLength) characters"
+                )
+            }
+            if let control = text.firstControlCharacterInProse {
+                throw ValidationError(
+                    code: "invalid_answer",
+                    message: "the answer to question '\(question.id)' holds a control character "
+                        + "(\(control.codePoint))"
                 )
             }
         default:
@@ -122,7 +140,7 @@ public struct SubmissionContent: Codable, Sendable, Equatable {
         for optionID in optionIDs where !options.contains(where: { $0.id == optionID }) {
             throw ValidationError(
                 code: "unknown_option",
-                message: "option '\(optionID)' is not an option of question '\(question.id)'"
+                message: "option \(QuotedInput.quote(optionID)) is not an option of question '\(question.id)'"
             )
         }
     }

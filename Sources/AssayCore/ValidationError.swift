@@ -5,12 +5,13 @@
 /// | code | meaning |
 /// | --- | --- |
 /// | `invalid_assessment` | the assessment breaks a rule of its format |
-/// | `invalid_candidate` | the candidate's name or email is missing or malformed |
+/// | `invalid_candidate` | the candidate's name or email is missing, too long or malformed |
 /// | `unknown_question` | an answer names a question the assessment does not have |
 /// | `duplicate_answer` | a question is answered twice, or an option is picked twice |
 /// | `wrong_answer_type` | an answer's JSON type does not fit its question's kind |
 /// | `unknown_option` | a choice answer names an option the question does not have |
 /// | `answer_too_long` | a text answer is longer than ``SubmissionContent/maximumTextAnswerLength`` |
+/// | `invalid_answer` | a text answer holds a control character other than tab and line breaks |
 public struct ValidationError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A stable, machine-readable code such as `unknown_question`.
     public var code: String

@@ -3,8 +3,9 @@ import AssayStore
 import Foundation
 import Logging
 
-/// Loads the sample assessments (`Examples/*.json`, leaving out the sample submissions,
-/// `*-submission.json`) into a store that has none.
+/// Loads the sample assessments (the `*.json` files of `Examples/`; sample submissions live apart,
+/// in `Examples/submissions/`) into a store that has none. A file that is not a valid assessment is
+/// skipped with a warning.
 enum SampleAssessments {
     static func loadIfEmpty(into store: any AssayStore, directory: String, now: Date, logger: Logger)
         async throws

@@ -12,7 +12,7 @@ struct Fill: AsyncParsableCommand {
 
     @Option(help: "The base URL of a running `assay serve`.") var url = "http://127.0.0.1:8000"
     @Option(help: "The assessment to submit to.") var assessment = "swift-basics"
-    @Option(help: "A submission body (JSON file).") var body = "Examples/swift-basics-submission.json"
+    @Option(help: "A submission body (JSON file).") var body = "Examples/submissions/swift-basics.json"
     @Option(help: "How many submissions.") var count = 10_000
     @Option(help: "Requests in flight at once.") var concurrency = 32
 

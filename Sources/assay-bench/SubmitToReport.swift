@@ -18,7 +18,7 @@ struct SubmitToReport: AsyncParsableCommand {
     var assessment = "swift-basics"
 
     @Option(help: "A submission body (JSON file).")
-    var body = "Examples/swift-basics-submission.json"
+    var body = "Examples/submissions/swift-basics.json"
 
     @Option(help: "How many submissions, one after another.")
     var count = 100

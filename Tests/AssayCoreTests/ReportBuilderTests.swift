@@ -193,7 +193,7 @@ struct ReportBuilderTests {
             Assessment.self, from: Data(contentsOf: TestFixtures.exampleURL("swift-basics.json")))
         let content = try decoder.decode(
             SubmissionContent.self,
-            from: Data(contentsOf: TestFixtures.exampleURL("swift-basics-submission.json")))
+            from: Data(contentsOf: TestFixtures.exampleURL("submissions/swift-basics.json")))
         try content.validate(against: assessment)
         let evaluation = Evaluation(
             submissionID: "s1", assessmentID: assessment.id, scorer: "rubric",

@@ -159,20 +159,65 @@ struct ConfigurationTests {
         #expect(configuration.leaseDuration == .seconds(45))
     }
 
-    @Test("a .env line that is not KEY=VALUE is an error naming the line")
+    @Test("a .env line that is not KEY=VALUE is an error naming the line, without echoing its text")
     func badDotEnv() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "assay-env-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent(".env")
-        try "PORT=1\nthis is wrong\n".write(to: file, atomically: true, encoding: .utf8)
+        try "PORT=1\nADMIN_API_TOKEN hunter2-hunter2-hunter2\n".write(
+            to: file, atomically: true, encoding: .utf8)
         #expect(
-            throws: ConfigurationError(
-                variable: ".env", message: "\(file.path) line 2 is not KEY=VALUE: this is wrong")
+            throws: ConfigurationError(variable: ".env", message: "\(file.path) line 2 is not KEY=VALUE")
         ) {
             try AssayConfiguration.load(environment: [:], dotEnvPath: file.path)
         }
+    }
+
+    @Test(
+        "the password of DATABASE_URL never appears in an error or a description",
+        arguments: [
+            (
+                "postgres://assay:hunter2@/assay",
+                "DATABASE_URL: 'postgres://assay:***@/assay' names no host"
+            ),
+            (
+                "postgresql://assay:hunter2@db.example.com:5432",
+                "DATABASE_URL: 'postgresql://assay:***@db.example.com:5432' names no database"
+            ),
+            (
+                "postgres://:hunter2@db.example.com/assay",
+                "DATABASE_URL: 'postgres://:***@db.example.com/assay' names no user"
+            ),
+            (
+                "postgress://assay:hunter2@db.example.com/assay",
+                "DATABASE_URL: 'postgress://assay:***@db.example.com/assay' is not sqlite://PATH "
+                    + "or postgres://user:pass@host:port/db"
+            ),
+            (
+                "mysql://assay:hunter2/with/slashes@db/assay",
+                "DATABASE_URL: 'mysql://assay:***@db/assay' is not sqlite://PATH or postgres://user:pass@host:port/db"
+            ),
+        ])
+    func passwordIsMasked(url: String, message: String) {
+        let error = #expect(throws: ConfigurationError.self) {
+            try AssayConfiguration(environment: ["DATABASE_URL": url])
+        }
+        #expect(error?.description == message)
+        #expect(error?.description.contains("hunter2") == false)
+    }
+
+    @Test("a PostgreSQL location describes itself with its password masked")
+    func locationDescriptionIsMasked() throws {
+        let location = try DatabaseLocation(url: "postgres://assay:hunter2@db.example.com:5432/assay")
+        #expect(location.description == "postgres://assay:***@db.example.com:5432/assay")
+        #expect("\(location)" == "postgres://assay:***@db.example.com:5432/assay")
+        #expect(PostgresDatabaseURL.masked("postgres://assay@db/assay") == "postgres://assay@db/assay")
+        #expect(PostgresDatabaseURL.masked("postgres://a:p@ss@db/assay") == "postgres://a:***@db/assay")
+        #expect(
+            try DatabaseLocation(url: "sqlite://./data/assay.sqlite").description
+                == "sqlite://./data/assay.sqlite")
     }
 
     @Test("a missing .env file is fine")

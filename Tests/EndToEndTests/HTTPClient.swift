@@ -54,7 +54,7 @@ struct HTTPClient {
 
     /// The sample submission of `Examples/`, as JSON bytes.
     static let sampleSubmission: Data = {
-        let url = AssayProcess.repositoryRoot.appendingPathComponent("Examples/swift-basics-submission.json")
+        let url = AssayProcess.repositoryRoot.appendingPathComponent("Examples/submissions/swift-basics.json")
         return (try? Data(contentsOf: url)) ?? Data()
     }()
 

@@ -51,7 +51,7 @@ struct ServeEndToEndTests {
         let assessment = try await candidate.send("GET", "/api/candidate/assessment/swift-basics")
         #expect(assessment.status == 200)
         let submissionFile = AssayProcess.repositoryRoot.appendingPathComponent(
-            "Examples/swift-basics-submission.json")
+            "Examples/submissions/swift-basics.json")
         let submission = try JSONSerialization.jsonObject(with: Data(contentsOf: submissionFile))
         let submitted = try await candidate.send(
             "POST", "/api/candidate/assessment/swift-basics/submit", json: submission)
@@ -85,7 +85,7 @@ struct ServeEndToEndTests {
         #expect(server.printed.contains("submission_id=\(submissionID)"))
     }
 
-    @Test("the first start makes an admin token, prints it once and keeps it with mode 0600")
+    @Test("the first start keeps a new admin token (0600, folder 0700), says where, and warns about nothing")
     func adminTokenAtFirstStart() async throws {
         let sandbox = try await Sandbox()
         defer { sandbox.remove() }
@@ -95,14 +95,17 @@ struct ServeEndToEndTests {
         #expect(try await first.stop() == 0)
         let match = try #require(
             first.printed.firstMatch(
-                of: /Admin API token \(kept in (.+); shown only this once\): ([0-9a-f]{64})/))
+                of: /Admin API token created and kept in (.+) \(mode 0600\); not printed/))
         let path = String(match.1)
-        let token = String(match.2)
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
-        #expect(
-            try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-                == token)
+        let dataDirectory = try FileManager.default.attributesOfItem(atPath: sandbox.environment["DATA_DIR"]!)
+        #expect((dataDirectory[.posixPermissions] as? Int) == 0o700)
+        let token = try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(
+            in: .whitespacesAndNewlines)
+        #expect(token.count == 64)
+        #expect(!first.printed.contains(token))
+        #expect(!first.printed.contains("warning"), "\(first.printed)")
 
         let second = try AssayProcess(
             arguments: ["serve"], environment: sandbox.environment, workingDirectory: sandbox.directory)

@@ -1,7 +1,10 @@
+import AssayCore
 import AssayStore
 
 /// Where the store's database is, as `DATABASE_URL` names it.
-public enum DatabaseLocation: Sendable, Equatable {
+///
+/// Its description, and every error about it, shows a PostgreSQL URL with the password masked.
+public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
     /// An SQLite file.
     case sqlite(path: String)
     /// A PostgreSQL server.
@@ -14,7 +17,7 @@ public enum DatabaseLocation: Sendable, Equatable {
             guard !path.isEmpty, !path.hasSuffix("/") else {
                 throw ConfigurationError(
                     variable: "DATABASE_URL",
-                    message: "'\(url)' names no file; try sqlite://./data/assay.sqlite")
+                    message: "\(QuotedInput.quote(url)) names no file; try sqlite://./data/assay.sqlite")
             }
             self = .sqlite(path: path)
         } else if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
@@ -27,7 +30,8 @@ public enum DatabaseLocation: Sendable, Equatable {
         } else {
             throw ConfigurationError(
                 variable: "DATABASE_URL",
-                message: "'\(url)' is not sqlite://PATH or postgres://user:pass@host:port/db")
+                message: "\(QuotedInput.quote(PostgresDatabaseURL.masked(url))) is not sqlite://PATH "
+                    + "or postgres://user:pass@host:port/db")
         }
     }
 
@@ -36,6 +40,14 @@ public enum DatabaseLocation: Sendable, Equatable {
         switch self {
         case .sqlite: "sqlite"
         case .postgres: "postgresql"
+        }
+    }
+
+    /// `sqlite://PATH`, or the PostgreSQL URL with its password masked.
+    public var description: String {
+        switch self {
+        case .sqlite(let path): "sqlite://" + path
+        case .postgres(let url): PostgresDatabaseURL.masked(url)
         }
     }
 }

@@ -1,3 +1,4 @@
+import AssayCore
 import Foundation
 
 /// Reads typed values from environment variables, failing with the variable's name and what it accepts.
@@ -28,7 +29,9 @@ struct EnvironmentReader {
         switch text.lowercased() {
         case "true", "1", "yes", "on": return true
         case "false", "0", "no", "off": return false
-        default: throw ConfigurationError(variable: name, message: "'\(text)' is not true or false")
+        default:
+            throw ConfigurationError(
+                variable: name, message: "\(QuotedInput.quote(text)) is not true or false")
         }
     }
 
@@ -40,7 +43,9 @@ struct EnvironmentReader {
         guard let number = Int(text), range.contains(number) else {
             throw ConfigurationError(
                 variable: name,
-                message: "'\(text)' is not a whole number from \(range.lowerBound) to \(range.upperBound)")
+                message:
+                    "\(QuotedInput.quote(text)) is not a whole number from \(range.lowerBound) to \(range.upperBound)"
+            )
         }
         return number
     }
@@ -53,7 +58,8 @@ struct EnvironmentReader {
             throw ConfigurationError(
                 variable: name,
                 message:
-                    "'\(text)' is not a number of seconds from \(range.lowerBound) to \(range.upperBound)")
+                    "\(QuotedInput.quote(text)) is not a number of seconds from \(range.lowerBound) to \(range.upperBound)"
+            )
         }
         return number
     }
@@ -64,7 +70,8 @@ struct EnvironmentReader {
         guard let text = value(name) else { return defaultValue }
         guard let choice = Choice(rawValue: text.lowercased()) else {
             let accepted = Choice.allCases.map(\.rawValue).joined(separator: ", ")
-            throw ConfigurationError(variable: name, message: "'\(text)' is not one of \(accepted)")
+            throw ConfigurationError(
+                variable: name, message: "\(QuotedInput.quote(text)) is not one of \(accepted)")
         }
         return choice
     }
@@ -74,7 +81,8 @@ struct EnvironmentReader {
         let allowed = text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
         guard allowed, (1...260).contains(text.count) else {
             throw ConfigurationError(
-                variable: name, message: "'\(text)' is not a queue name (letters, digits, - _ .; up to 260)")
+                variable: name,
+                message: "\(QuotedInput.quote(text)) is not a queue name (letters, digits, - _ .; up to 260)")
         }
         return text
     }

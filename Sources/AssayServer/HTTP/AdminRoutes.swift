@@ -44,8 +44,14 @@ extension AssayRouter {
                 }
                 status = parsed
             }
+            let assessmentID = request.uri.queryParameters.get("assessment_id")
+            if let assessmentID, !Assessment.isValidID(assessmentID) {
+                throw APIError.badRequest(
+                    "assessment_id must be an assessment id: 1 to 64 characters of a-z, 0-9 and '-'",
+                    code: "invalid_query")
+            }
             let query = SubmissionQuery(
-                assessmentID: request.uri.queryParameters.get("assessment_id"), status: status,
+                assessmentID: assessmentID, status: status,
                 limit: limit, offset: offset)
             let page = try await store.listSubmissions(query)
             return try Response.json(
@@ -84,7 +90,7 @@ extension AssayRouter {
     {
         let id = try context.parameters.require("submission_id")
         guard let submission = try await store.submission(id: id) else {
-            throw APIError.notFound("submission '\(id)' does not exist")
+            throw APIError.notFound("submission \(QuotedInput.quote(id)) does not exist")
         }
         return submission
     }

@@ -21,7 +21,7 @@ extension AssayRouter {
         candidate.get("submissions/:submission_id") { _, context in
             let id = try context.parameters.require("submission_id")
             guard let submission = try await dependencies.store.submission(id: id) else {
-                throw APIError.notFound("submission '\(id)' does not exist")
+                throw APIError.notFound("submission \(QuotedInput.quote(id)) does not exist")
             }
             return try Response.json(
                 SubmissionStatusResponse(submissionID: submission.id, status: submission.status))
@@ -32,8 +32,9 @@ extension AssayRouter {
         -> Assessment
     {
         let id = try context.parameters.require("test_id")
-        guard let assessment = try await dependencies.store.assessment(id: id) else {
-            throw APIError.notFound("assessment '\(id)' does not exist")
+        guard Assessment.isValidID(id), let assessment = try await dependencies.store.assessment(id: id)
+        else {
+            throw APIError.notFound("assessment \(QuotedInput.quote(id)) does not exist")
         }
         return assessment
     }

@@ -36,8 +36,11 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             case .assessmentExists:
                 return APIError(.conflict, code: "assessment_exists", message: error.description)
             case .assessmentNotFound: return .notFound(error.description)
-            case .idempotencyKeyReused:
-                return APIError(.conflict, code: "idempotency_key_reused", message: error.description)
+            case .idempotencyKeyReused(let key):
+                return APIError(
+                    .conflict, code: "idempotency_key_reused",
+                    message:
+                        "Idempotency-Key \(QuotedInput.quote(key)) was already used with a different request")
             case .unavailable, .invalidDatabaseURL:
                 return APIError(.serviceUnavailable, code: "database_unavailable", message: error.description)
             }

@@ -1,3 +1,4 @@
+import AssayCore
 import AssayStore
 import Foundation
 import HTTPTypes
@@ -67,6 +68,6 @@ extension AssayRouter {
     }
 
     private static func deadLetterNotFound(_ id: String) -> APIError {
-        APIError(.notFound, code: "not_found", message: "no dead job has id '\(id)'")
+        APIError(.notFound, code: "not_found", message: "no dead job has id \(QuotedInput.quote(id))")
     }
 }

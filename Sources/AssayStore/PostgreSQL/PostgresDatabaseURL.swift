@@ -1,3 +1,4 @@
+import AssayCore
 import Foundation
 import NIOSSL
 import PostgresNIO
@@ -22,23 +23,25 @@ public struct PostgresDatabaseURL: Sendable, Equatable {
     public var database: String
     public var sslMode: SSLMode
 
-    /// Parses the URL, or says what is wrong with it.
+    /// Parses the URL, or says what is wrong with it, showing the URL with its password masked.
     public init(_ url: String) throws(StoreError) {
+        let shown = QuotedInput.quote(Self.masked(url))
         guard let components = URLComponents(string: url),
             components.scheme == "postgres" || components.scheme == "postgresql"
-        else { throw StoreError.invalidDatabaseURL("'\(url)' is not postgres://user:pass@host:port/db") }
+        else { throw StoreError.invalidDatabaseURL("\(shown) is not postgres://user:pass@host:port/db") }
         guard let host = components.host, !host.isEmpty else {
-            throw StoreError.invalidDatabaseURL("'\(url)' names no host")
+            throw StoreError.invalidDatabaseURL("\(shown) names no host")
         }
         guard let user = components.user, !user.isEmpty else {
-            throw StoreError.invalidDatabaseURL("'\(url)' names no user")
+            throw StoreError.invalidDatabaseURL("\(shown) names no user")
         }
         let database = String(components.path.drop { $0 == "/" })
-        guard !database.isEmpty else { throw StoreError.invalidDatabaseURL("'\(url)' names no database") }
+        guard !database.isEmpty else { throw StoreError.invalidDatabaseURL("\(shown) names no database") }
         let mode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? SSLMode.prefer.rawValue
         guard let sslMode = SSLMode(rawValue: mode) else {
             let accepted = SSLMode.allCases.map(\.rawValue).joined(separator: ", ")
-            throw StoreError.invalidDatabaseURL("sslmode '\(mode)' is not one of \(accepted)")
+            throw StoreError.invalidDatabaseURL(
+                "sslmode \(QuotedInput.quote(mode)) is not one of \(accepted)")
         }
         self.host = host
         self.port = components.port ?? 5432
@@ -46,6 +49,23 @@ public struct PostgresDatabaseURL: Sendable, Equatable {
         self.password = components.password.map { $0.removingPercentEncoding ?? $0 }
         self.database = database.removingPercentEncoding ?? database
         self.sslMode = sslMode
+    }
+
+    /// `url` with the password of its user information replaced by `***`, for messages and logs;
+    /// any text is accepted, a URL that does not parse included.
+    ///
+    /// ```swift
+    /// PostgresDatabaseURL.masked("postgres://assay:secret@db:5432/assay")  // postgres://assay:***@db:5432/assay
+    /// ```
+    ///
+    /// The user information ends at the last `@`, so a password holding an unescaped `/`, `?`,
+    /// `#` or `@` is masked whole; when the rest of the URL holds an `@` too, more is masked, never less.
+    public static func masked(_ url: String) -> String {
+        let authorityStart = url.range(of: "://")?.upperBound ?? url.startIndex
+        guard let at = url[authorityStart...].lastIndex(of: "@"),
+            let colon = url[authorityStart..<at].firstIndex(of: ":")
+        else { return url }
+        return String(url[...colon]) + "***" + String(url[at...])
     }
 
     private var tlsConfiguration: TLSConfiguration {

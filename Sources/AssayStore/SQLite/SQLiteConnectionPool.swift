@@ -34,6 +34,14 @@ final class SQLiteConnectionPool: Sendable {
         return SQLiteConnectionPool(writer: writer, readers: readers)
     }
 
+    /// Creates an empty database file at `path` with mode 0600 unless a file is there already, so
+    /// that SQLite, which gives its `-wal` and `-shm` files the database file's mode, never makes
+    /// one readable by others. Any other failure is left for SQLite's open to report.
+    static func createPrivateFile(path: String) {
+        let descriptor = Foundation.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if descriptor >= 0 { _ = Foundation.close(descriptor) }
+    }
+
     private static func openConnection(path: String, logger: Logger) async throws -> SQLiteConnection {
         let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
         try await connection.run("PRAGMA busy_timeout = 10000")

@@ -11,12 +11,17 @@ public final class SQLiteStore: AssayStore {
     let pool: SQLiteConnectionPool
 
     /// Opens (creating if needed) the database at `path` and applies pending migrations when asked.
+    ///
+    /// A folder it creates has mode 0700, and a database file it creates mode 0600, which SQLite
+    /// gives its `-wal` and `-shm` files too: candidates' answers are for the owner's eyes only.
     public static func open(
         path: String, migrate: Bool = true, notifier: JobNotifier = JobNotifier(), logger: Logger,
         now: @escaping @Sendable () -> Date = Date.init
     ) async throws -> SQLiteStore {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        SQLiteConnectionPool.createPrivateFile(path: path)
         let pool = try await SQLiteConnectionPool.open(path: path, readerCount: 4, logger: logger)
         let store = SQLiteStore(pool: pool, notifier: notifier, now: now)
         if migrate {
