@@ -141,7 +141,7 @@ let package = Package(
         .testTarget(
             name: "ServiceBusEmulatorTests",
             dependencies: [
-                "ServiceBusEmulator",
+                "ServiceBusEmulator", "assay-servicebus-emulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
