@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "assay", targets: ["assay"]),
         .executable(name: "assay-bench", targets: ["assay-bench"]),
+        .executable(name: "assay-servicebus-emulator", targets: ["assay-servicebus-emulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -25,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Executable: the CLI (`serve`, `worker`, `migrate`).
@@ -91,6 +93,36 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // A standalone Azure Service Bus client over its REST API; knows nothing of Assay.
+        .target(
+            name: "AzureServiceBus",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // A test double of Service Bus's REST API, for tests and local development; never a broker.
+        .target(
+            name: "ServiceBusEmulator",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Executable: the emulator on a port of its own, with a fault switch for end-to-end tests.
+        .executableTarget(
+            name: "assay-servicebus-emulator",
+            dependencies: [
+                "ServiceBusEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The domain: assessments, scoring, reports. Pure, Foundation only.
         .target(name: "AssayCore", swiftSettings: swiftSettings),
 
@@ -107,6 +139,23 @@ let package = Package(
         ),
         .testTarget(name: "AssayCoreTests", dependencies: ["AssayCore"], swiftSettings: swiftSettings),
         .testTarget(name: "JobQueueTests", dependencies: ["JobQueue"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AzureServiceBusTests",
+            dependencies: [
+                "AzureServiceBus", "ServiceBusEmulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ServiceBusEmulatorTests",
+            dependencies: [
+                "ServiceBusEmulator", "assay-servicebus-emulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "AssayStoreTests",
             dependencies: ["AssayStore", "JobQueue", "AssayCore", "AssayTestSupport"],

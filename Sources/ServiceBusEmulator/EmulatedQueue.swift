@@ -1,0 +1,112 @@
+import Foundation
+
+/// A queue of the emulated namespace with its dead-letter subqueue.
+struct EmulatedQueue: Sendable {
+    let name: String
+    var lockDuration: TimeInterval
+    var maxDeliveryCount: Int
+    let createdAt: Date
+    var messages: [StoredMessage] = []
+    var deadLetters: [StoredMessage] = []
+    var nextSequenceNumber: Int64 = 1
+
+    /// Applies what time does: expired locks are released (a message delivered MaxDeliveryCount
+    /// times moves to the dead-letter subqueue) and messages past their time to live are dropped.
+    mutating func advance(to now: Date) {
+        var kept: [StoredMessage] = []
+        for var message in messages where !message.isExpired(at: now) {
+            if let lockedUntil = message.lockedUntil, lockedUntil <= now {
+                message.lockToken = nil
+                message.lockedUntil = nil
+                if message.deliveryCount >= maxDeliveryCount {
+                    message.deadLetterReason = "MaxDeliveryCountExceeded"
+                    deadLetters.append(message)
+                    continue
+                }
+            }
+            kept.append(message)
+        }
+        messages = kept
+        for index in deadLetters.indices {
+            if let lockedUntil = deadLetters[index].lockedUntil, lockedUntil <= now {
+                deadLetters[index].lockToken = nil
+                deadLetters[index].lockedUntil = nil
+            }
+        }
+    }
+
+    /// Locks the first visible unlocked message of the queue or its dead-letter subqueue.
+    mutating func lockNext(deadLetter: Bool, now: Date) -> StoredMessage? {
+        let candidates = deadLetter ? deadLetters : messages
+        guard let index = candidates.firstIndex(where: { $0.lockToken == nil && $0.isVisible(at: now) })
+        else {
+            return nil
+        }
+        var message = candidates[index]
+        message.deliveryCount += 1
+        message.lockToken = UUID().uuidString.lowercased()
+        message.lockedUntil = now.addingTimeInterval(lockDuration)
+        if deadLetter { deadLetters[index] = message } else { messages[index] = message }
+        return message
+    }
+
+    /// Removes and returns the first visible unlocked message (receive and delete).
+    mutating func takeNext(deadLetter: Bool, now: Date) -> StoredMessage? {
+        let candidates = deadLetter ? deadLetters : messages
+        guard let index = candidates.firstIndex(where: { $0.lockToken == nil && $0.isVisible(at: now) })
+        else {
+            return nil
+        }
+        var message = candidates[index]
+        message.deliveryCount += 1
+        if deadLetter { deadLetters.remove(at: index) } else { messages.remove(at: index) }
+        return message
+    }
+
+    /// Completes, abandons or renews the lock of the message named by sequence number or message id;
+    /// false when no message holds that lock (it expired, or the message was settled).
+    mutating func settle(
+        reference: String, lockToken: String, action: SettleAction, deadLetter: Bool, now: Date
+    )
+        -> Bool
+    {
+        let candidates = deadLetter ? deadLetters : messages
+        guard
+            let index = candidates.firstIndex(where: {
+                ($0.messageId == reference || String($0.sequenceNumber) == reference)
+                    && $0.lockToken?.caseInsensitiveCompare(lockToken) == .orderedSame
+                    && ($0.lockedUntil ?? .distantPast) > now
+            })
+        else { return false }
+        var message = candidates[index]
+        switch action {
+        case .complete:
+            if deadLetter { deadLetters.remove(at: index) } else { messages.remove(at: index) }
+            return true
+        case .renewLock:
+            message.lockedUntil = now.addingTimeInterval(lockDuration)
+        case .abandon:
+            message.lockToken = nil
+            message.lockedUntil = nil
+            if !deadLetter && message.deliveryCount >= maxDeliveryCount {
+                message.deadLetterReason = "MaxDeliveryCountExceeded"
+                messages.remove(at: index)
+                deadLetters.append(message)
+                return true
+            }
+        }
+        if deadLetter { deadLetters[index] = message } else { messages[index] = message }
+        return true
+    }
+
+    /// Ends every lock now, as if each had expired.
+    mutating func expireLocks(now: Date) {
+        for index in messages.indices where messages[index].lockToken != nil {
+            messages[index].lockedUntil = now
+        }
+        for index in deadLetters.indices where deadLetters[index].lockToken != nil {
+            deadLetters[index].lockedUntil = now
+        }
+        advance(to: now)
+    }
+}
