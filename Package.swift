@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
@@ -26,6 +26,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        // The tests' plumbing: child processes, and HTTP to running servers (the benchmarks' too).
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
@@ -49,8 +52,11 @@ let package = Package(
             dependencies: [
                 "AssayServer", "AssayStore", "JobQueue",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -126,11 +132,15 @@ let package = Package(
         // The domain: assessments, scoring, reports. Pure, Foundation only.
         .target(name: "AssayCore", swiftSettings: swiftSettings),
 
-        // What the test suites share: temporary folders, a test clock, throwaway databases on each backend.
+        // What the test suites share: temporary folders, a test clock, throwaway databases on each
+        // backend, waiting for a condition, and the app on a fresh store.
         .target(
             name: "AssayTestSupport",
             dependencies: [
-                "AssayStore", "JobQueue",
+                "AssayCore", "AssayServer", "AssayStore", "JobQueue",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -138,7 +148,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "AssayCoreTests", dependencies: ["AssayCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "JobQueueTests", dependencies: ["JobQueue"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "JobQueueTests", dependencies: ["JobQueue", "AssayTestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "AzureServiceBusTests",
             dependencies: [
@@ -171,7 +183,12 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["assay", "AssayTestSupport", "JobQueue"],
+            dependencies: [
+                "assay", "AssayTestSupport", "JobQueue",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,9 +1,6 @@
 import ArgumentParser
 import Foundation
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
+import NIOHTTP1
 
 /// Waits until the queues have drained a number of submissions and prints the drain rate.
 struct DrainWait: AsyncParsableCommand {
@@ -34,11 +31,15 @@ struct DrainWait: AsyncParsableCommand {
         guard let statusURL = URL(string: url)?.appendingPathComponent("api/admin/queue/status") else {
             throw ValidationError("--url is not a URL")
         }
-        var request = URLRequest(url: statusURL)
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        try await BenchClient.with(connections: 1) { client in
+            try await poll(statusURL.absoluteString, client: client)
+        }
+    }
+
+    private func poll(_ statusURL: String, client: BenchClient) async throws {
         let started = ContinuousClock.now
         while (ContinuousClock.now - started).milliseconds < timeout * 1000 {
-            let (data, _) = try await URLSession.shared.data(for: request)
+            let (_, data) = try await client.send(.GET, statusURL, token: token)
             let status = try JSONSerialization.jsonObject(with: data) as? [String: Any]
             let queues = status?["queues"] as? [String: [String: Any]] ?? [:]
             let reports = queues["report-jobs"]?["completed_last_hour"] as? Int ?? 0

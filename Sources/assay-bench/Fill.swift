@@ -1,9 +1,6 @@
 import ArgumentParser
 import Foundation
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
+import NIOHTTP1
 
 /// Submits many assessments at once through the HTTP API and prints the rate.
 struct Fill: AsyncParsableCommand {
@@ -31,25 +28,23 @@ struct Fill: AsyncParsableCommand {
             let target = URL(string: url)?.appendingPathComponent(
                 "api/candidate/assessment/\(assessment)/submit")
         else { throw ValidationError("--url is not a URL") }
-        let session = URLSession(configuration: .ephemeral)
         let started = ContinuousClock.now
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for lane in 0..<concurrency {
-                group.addTask {
-                    for _ in stride(from: lane, to: count, by: concurrency) {
-                        var request = URLRequest(url: target)
-                        request.httpMethod = "POST"
-                        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-                        request.httpBody = payload
-                        let (data, response) = try await session.data(for: request)
-                        guard (response as? HTTPURLResponse)?.statusCode == 200 else {
-                            throw BenchFailure(
-                                message: "submit failed: \(String(decoding: data, as: UTF8.self))")
+        try await BenchClient.with(connections: concurrency) { client in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for lane in 0..<concurrency {
+                    group.addTask {
+                        for _ in stride(from: lane, to: count, by: concurrency) {
+                            let (status, data) = try await client.send(
+                                .POST, target.absoluteString, json: payload)
+                            guard status == 200 else {
+                                throw BenchFailure(
+                                    message: "submit failed: \(String(decoding: data, as: UTF8.self))")
+                            }
                         }
                     }
                 }
+                try await group.waitForAll()
             }
-            try await group.waitForAll()
         }
         let seconds = (ContinuousClock.now - started).milliseconds / 1000
         print(

@@ -5,6 +5,8 @@ import Foundation
 import JobQueue
 import Logging
 import ServiceLifecycle
+import Subprocess
+import SystemPackage
 import UnixSignals
 
 /// The queue alone, with no-op jobs: enqueue one at a time and in batches, drain with one worker
@@ -63,23 +65,29 @@ struct QueueBenchmark: AsyncParsableCommand {
 
         for chunk in requests(jobs).chunks(of: batch) { _ = try await driver.enqueue(Array(chunk)) }
         started = ContinuousClock.now
-        let children = try (0..<processes).map { _ in try spawnWorker(queue: queue) }
-        defer { for child in children where child.isRunning { child.terminate() } }
-        try await waitForCompleted(single + 2 * jobs, queue: queue, driver: driver)
+        try await withThrowingTaskGroup(of: Void.self) { children in
+            for _ in 0..<processes { children.addTask { try await runWorker(queue: queue) } }
+            try await waitForCompleted(single + 2 * jobs, queue: queue, driver: driver)
+            children.cancelAll()
+        }
         report(
             "drain, \(processes) worker processes (concurrency \(concurrency) each)", count: jobs,
             since: started)
         try await store.close()
     }
 
-    private func spawnWorker(queue: String) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-        process.arguments = [
-            "queue-worker", "--database", database, "--queue", queue, "--concurrency", "\(concurrency)",
-        ]
-        try process.run()
-        return process
+    /// Runs `assay-bench queue-worker` on `queue` until this task is cancelled, then stops it with
+    /// SIGTERM (SIGKILL if it has not exited 5 s later). Run by swift-subprocess, not Foundation's
+    /// `Process`, whose `run()` now and then crashes on Swift 6.3.1 (swift-corelibs-foundation #5472).
+    private func runWorker(queue: String) async throws {
+        var options = PlatformOptions()
+        options.teardownSequence = [.gracefulShutDown(allowedDurationToNextStep: .seconds(5))]
+        _ = try await Subprocess.run(
+            .path(FilePath(CommandLine.arguments[0])),
+            arguments: [
+                "queue-worker", "--database", database, "--queue", queue, "--concurrency", "\(concurrency)",
+            ],
+            platformOptions: options, output: .discarded, error: .currentStandardError)
     }
 
     private func waitForCompleted(_ count: Int, queue: String, driver: any JobQueueDriver) async throws {

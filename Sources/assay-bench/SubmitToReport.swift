@@ -1,9 +1,6 @@
 import ArgumentParser
 import Foundation
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
+import NIOHTTP1
 
 /// Submits one assessment after another and measures how long each takes to reach `completed`.
 struct SubmitToReport: AsyncParsableCommand {
@@ -30,13 +27,14 @@ struct SubmitToReport: AsyncParsableCommand {
     func run() async throws {
         let payload = try Data(contentsOf: URL(fileURLWithPath: body))
         guard let base = URL(string: url) else { throw ValidationError("--url is not a URL") }
-        let session = URLSession(configuration: .ephemeral)
         var latencies: [Double] = []
-        for _ in 0..<count {
-            let started = ContinuousClock.now
-            let id = try await submit(payload, base: base, session: session)
-            try await waitForCompletion(id, base: base, session: session)
-            latencies.append((ContinuousClock.now - started).milliseconds)
+        try await BenchClient.with(connections: 1) { client in
+            for _ in 0..<count {
+                let started = ContinuousClock.now
+                let id = try await submit(payload, base: base, client: client)
+                try await waitForCompletion(id, base: base, client: client)
+                latencies.append((ContinuousClock.now - started).milliseconds)
+            }
         }
         latencies.sort()
         print("submit-to-report over \(count) sequential submissions (ms):")
@@ -47,25 +45,23 @@ struct SubmitToReport: AsyncParsableCommand {
                 latencies.reduce(0, +) / Double(latencies.count)))
     }
 
-    private func submit(_ payload: Data, base: URL, session: URLSession) async throws -> String {
-        var request = URLRequest(
-            url: base.appendingPathComponent("api/candidate/assessment/\(assessment)/submit"))
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = payload
-        let (data, response) = try await session.data(for: request)
-        guard (response as? HTTPURLResponse)?.statusCode == 200,
+    private func submit(_ payload: Data, base: URL, client: BenchClient) async throws -> String {
+        let (status, data) = try await client.send(
+            .POST,
+            base.appendingPathComponent("api/candidate/assessment/\(assessment)/submit").absoluteString,
+            json: payload)
+        guard status == 200,
             let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
             let id = object["submission_id"] as? String
         else { throw BenchFailure(message: "submit failed: \(String(decoding: data, as: UTF8.self))") }
         return id
     }
 
-    private func waitForCompletion(_ id: String, base: URL, session: URLSession) async throws {
-        let statusURL = base.appendingPathComponent("api/candidate/submissions/\(id)")
+    private func waitForCompletion(_ id: String, base: URL, client: BenchClient) async throws {
+        let statusURL = base.appendingPathComponent("api/candidate/submissions/\(id)").absoluteString
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
-            let (data, _) = try await session.data(from: statusURL)
+            let (_, data) = try await client.send(.GET, statusURL)
             let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
             switch object?["status"] as? String {
             case "completed": return

@@ -1,3 +1,4 @@
+import AssayTestSupport
 import HTTPTypes
 import HummingbirdTesting
 import Testing

@@ -14,9 +14,7 @@ struct StoreFixture {
     static func with(_ backend: TestBackend, _ body: (StoreFixture) async throws -> Void) async throws {
         let clock = TestClock()
         try await TestDatabase.withStore(backend, now: { clock.now() }) { store, database in
-            let examples = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                .deletingLastPathComponent().appending(path: "Examples/swift-basics.json")
-            let assessment = try AssayJSON.decoder().decode(Assessment.self, from: Data(contentsOf: examples))
+            let assessment = try AssayFixture.sampleAssessment()
             try await store.insertAssessment(assessment, at: clock.now())
             try await body(
                 StoreFixture(store: store, database: database, clock: clock, assessment: assessment))

@@ -2,10 +2,6 @@ import AssayTestSupport
 import Foundation
 import Testing
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
 /// `assay queue status` and `assay dlq` run as real processes on the database of a real `assay serve`.
 @Suite("assay queue and assay dlq, end to end", .serialized, .timeLimit(.minutes(10)))
 struct CommandLineEndToEndTests {
@@ -118,27 +114,9 @@ struct CommandLineEndToEndTests {
     ) async throws -> Outcome {
         let process = try AssayProcess(
             arguments: arguments, environment: environment, workingDirectory: sandbox.directory)
+        // Its whole output is in once it has exited.
         let status = try await process.exitStatus()
-        // The pipe's reader may still be handing over the last bytes when the process has exited.
-        var output = process.printed
-        for _ in 0..<10 {
-            try await Task.sleep(for: .milliseconds(20))
-            if !output.isEmpty && process.printed == output { break }
-            output = process.printed
-        }
-        return Outcome(status: status, output: output)
-    }
-
-    /// Checks `condition` every 20 ms until it holds or `timeout` passes; tells whether it came to hold.
-    static func eventually(timeout: Duration = .seconds(60), _ condition: () async throws -> Bool)
-        async throws -> Bool
-    {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        return try await condition()
+        return Outcome(status: status, output: process.printed)
     }
 
     /// The JSON object on the one line of `output` that holds one.
@@ -236,7 +214,7 @@ struct CommandLineEndToEndTests {
         #expect(table.lines.contains("workers alive: 0"))
 
         let worker = try server.worker()
-        let drained = try await Self.eventually {
+        let drained = try await eventually(timeout: .seconds(60)) {
             let counts = try await server.counts()
             return Self.queues.allSatisfy { counts[$0]?["completed_last_hour"] as? Int == 3 }
         }
@@ -277,7 +255,7 @@ struct CommandLineEndToEndTests {
             let victim = try server.worker()
             try await victim.waitUntilPrinted("worker started")
             // Jobs left by earlier victims stay running, then dead: more than those, and this one holds some.
-            let busy = try await Self.eventually {
+            let busy = try await eventually(timeout: .seconds(60)) {
                 try await server.total("running") + server.total("dead_letter_messages") > stranded
             }
             try #require(busy, "the worker ran nothing; it printed:\n\(victim.printed)")
@@ -287,7 +265,7 @@ struct CommandLineEndToEndTests {
         }
         let survivor = try server.worker()
         try await Task.sleep(for: .seconds(1.5))
-        let idle = try await Self.eventually { try await server.isIdle() }
+        let idle = try await eventually(timeout: .seconds(60)) { try await server.isIdle() }
         try #require(idle, "the jobs were not all finished or dead; the worker printed:\n\(survivor.printed)")
         try await survivor.waitUntilPrinted("worker started")
         #expect(try await survivor.stop(signal: SIGTERM) == 0)
@@ -358,7 +336,7 @@ struct CommandLineEndToEndTests {
         #expect(try await server.assay("dlq", "list").lines.last == "0 of 0 dead jobs")
 
         let finisher = try server.worker()
-        let finished = try await Self.eventually {
+        let finished = try await eventually(timeout: .seconds(60)) {
             guard try await server.submissionStatus(retriedSubmission) == "completed" else { return false }
             return try await server.isIdle()
         }

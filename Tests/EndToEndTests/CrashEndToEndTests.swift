@@ -1,10 +1,6 @@
+import AssayTestSupport
 import Foundation
-import Synchronization
 import Testing
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 
 /// Real processes on one SQLite database: the API, workers killed with SIGKILL and replaced,
 /// workers stopped with SIGTERM. No job may be lost, run twice to effect, or left running.
@@ -55,15 +51,13 @@ struct CrashEndToEndTests {
 
         /// Waits until `count` submissions are completed, for at most `timeout`.
         func waitForCompleted(_ count: Int, timeout: Duration = .seconds(90)) async throws -> Int {
-            let deadline = ContinuousClock.now + timeout
             var completed = 0
-            while ContinuousClock.now < deadline {
+            _ = try await eventually(timeout: timeout, interval: .milliseconds(100)) {
                 completed =
                     try await admin.send("GET", "/api/admin/submissions?status=completed&limit=1").json()[
                         "total"]
                     as? Int ?? 0
-                if completed >= count { break }
-                try await Task.sleep(for: .milliseconds(100))
+                return completed >= count
             }
             return completed
         }
@@ -120,7 +114,7 @@ struct CrashEndToEndTests {
         let ids = try await cluster.submit(200)
         let worker = try cluster.worker(concurrency: 8, grace: 5)
         // The signal goes to a worker that has started on the jobs, not to one still starting up.
-        let started = try await CommandLineEndToEndTests.eventually(timeout: .seconds(30)) {
+        let started = try await eventually(timeout: .seconds(30)) {
             try await cluster.count("scoring-jobs", "running")
                 + cluster.count("scoring-jobs", "completed_last_hour") > 0
         }

@@ -1,14 +1,24 @@
+import AsyncHTTPClient
 import Foundation
-import JobQueue
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
+import NIOCore
+import NIOHTTP1
 
 /// A small JSON-over-HTTP client for talking to a running `assay serve`.
+///
+/// Requests go through one AsyncHTTPClient client. None waits for ever for an answer that does
+/// not come: a request fails with the client's own error once `timeout` has passed without the
+/// answer's head (the request's deadline), or once its body pauses for 45 s (the read timeout).
 struct HTTPClient {
     let baseURL: URL
     var token: String?
+    /// How long a request may wait for its answer's head.
+    var timeout: Duration = .seconds(45)
+
+    /// The client of every test, for the life of the test process (so it is never shut down).
+    private static let client = AsyncHTTPClient.HTTPClient(
+        configuration: .init(
+            timeout: .init(connect: .seconds(10), read: .seconds(45)),
+            connectionPool: .init(idleTimeout: .seconds(60))))
 
     struct Reply {
         var status: Int
@@ -24,32 +34,29 @@ struct HTTPClient {
         }
     }
 
+    /// The largest answer a test reads.
+    static let maximumBody = 64 << 20
+
     func send(_ method: String, _ path: String, json: Any? = nil) async throws -> Reply {
         try await send(method, path, body: json.map { try JSONSerialization.data(withJSONObject: $0) })
     }
 
     /// Sends `body` (JSON bytes) as it is.
     func send(_ method: String, _ path: String, body: Data?) async throws -> Reply {
-        var request = URLRequest(url: baseURL.appendingPathComponent(path))
-        if let query = path.split(separator: "?", maxSplits: 1).dropFirst().first {
-            request.url = URL(string: baseURL.absoluteString + path.split(separator: "?")[0] + "?" + query)
-        }
-        request.httpMethod = method
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        var request = HTTPClientRequest(url: baseURL.absoluteString + path)
+        request.method = HTTPMethod(rawValue: method)
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         if let body {
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.httpBody = body
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
         }
-        request.timeoutInterval = 30
-        // URLSession on Linux has been seen to never end a request: no test waits past the limit.
-        let expired = ProcessFailure(message: "\(method) \(path): no answer within 45 s")
-        let (data, response) = try await withDeadline(
-            .seconds(45), expired: { expired },
-            { [request] in try await URLSession.shared.data(for: request) })
-        let http = response as? HTTPURLResponse
+        let (seconds, attoseconds) = timeout.components
+        let response = try await Self.client.execute(
+            request, timeout: .seconds(seconds) + .nanoseconds(attoseconds / 1_000_000_000))
+        let bytes = try await response.body.collect(upTo: Self.maximumBody)
         return Reply(
-            status: http?.statusCode ?? 0, body: data,
-            contentType: http?.value(forHTTPHeaderField: "Content-Type") ?? "")
+            status: Int(response.status.code), body: Data(bytes.readableBytesView),
+            contentType: response.headers.first(name: "Content-Type") ?? "")
     }
 
     /// The sample submission of `Examples/`, as JSON bytes.

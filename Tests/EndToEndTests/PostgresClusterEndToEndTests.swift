@@ -2,10 +2,6 @@ import AssayTestSupport
 import Foundation
 import Testing
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
 /// Real processes on a PostgreSQL cluster of the test's own, which the test restarts and stops.
 @Suite(
     "PostgreSQL faults and many processes, end to end", .serialized, .timeLimit(.minutes(10)),
@@ -81,15 +77,13 @@ struct PostgresClusterEndToEndTests {
     static func waitForReports(_ cluster: Cluster, timeout: Duration = .seconds(90)) async throws -> (
         Int, Int
     ) {
-        let deadline = ContinuousClock.now + timeout
         var counts = (0, -1)
-        while ContinuousClock.now < deadline {
+        _ = try await eventually(timeout: timeout, interval: .milliseconds(200)) {
             counts = (
                 try await cluster.count("SELECT count(*) FROM submissions"),
                 try await cluster.count("SELECT count(*) FROM reports")
             )
-            if counts.0 == counts.1 { return counts }
-            try await Task.sleep(for: .milliseconds(200))
+            return counts.0 == counts.1
         }
         return counts
     }

@@ -2,10 +2,6 @@ import AssayTestSupport
 import Foundation
 import Testing
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
 @Suite("assay serve, end to end", .serialized, .timeLimit(.minutes(10)))
 struct ServeEndToEndTests {
     static let token = "e2e-admin-token-0123456789"
@@ -62,12 +58,11 @@ struct ServeEndToEndTests {
         let submissionID = try #require(answer["submission_id"] as? String)
 
         var status = ""
-        let deadline = ContinuousClock.now + .seconds(30)
-        while status != "completed" && ContinuousClock.now < deadline {
+        _ = try await eventually(timeout: .seconds(30)) {
             status =
                 try await candidate.send("GET", "/api/candidate/submissions/\(submissionID)").json()["status"]
                 as? String ?? ""
-            try await Task.sleep(for: .milliseconds(20))
+            return status == "completed"
         }
         #expect(status == "completed")
 

@@ -1,3 +1,4 @@
+import AssayTestSupport
 import Foundation
 import JobQueue
 import Logging
@@ -32,9 +33,9 @@ struct JobWorkerCancellationTests {
         options.pruneInterval = .milliseconds(100)
         let worker = JobWorker(driver: driver, handlers: [], options: options, logger: logger)
         let (task, ended) = start(worker)
-        try await eventually { driver.calls >= 3 }
+        #expect(try await eventually { driver.calls >= 3 })
         task.cancel()
-        try await eventually(timeout: .seconds(5)) { ended.isRaised }
+        #expect(try await eventually(timeout: .seconds(5)) { ended.isRaised })
         let callsAtEnd = driver.calls
         try await Task.sleep(for: .milliseconds(300))
         #expect(driver.calls == callsAtEnd, "no loop calls the driver once the worker has ended")
@@ -55,9 +56,9 @@ struct JobWorkerCancellationTests {
             logger: logger)
         let id = try await driver.enqueue(JobRequest(queue: "jobs", kind: "slow", payload: Data())).job.id
         let (task, ended) = start(worker)
-        try await eventually { started.isRaised }
+        #expect(try await eventually { started.isRaised })
         task.cancel()
-        try await eventually(timeout: .seconds(5)) { ended.isRaised }
+        #expect(try await eventually(timeout: .seconds(5)) { ended.isRaised })
         let job = try #require(try await driver.job(id: id))
         #expect(job.state == .available)
         #expect(job.attempt == 0, "a release spends no attempt")

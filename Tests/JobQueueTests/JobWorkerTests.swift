@@ -1,3 +1,4 @@
+import AssayTestSupport
 import Foundation
 import JobQueue
 import Synchronization
@@ -28,12 +29,13 @@ struct JobWorkerTests {
                 ids.append(
                     try await driver.enqueue(JobRequest(queue: queue, kind: "work", payload: Data())).job.id)
             }
-            try await eventually { ran.count == 20 }
-            try await eventually {
-                var states: [JobState] = []
-                for id in ids { states.append(try await driver.job(id: id)?.state ?? .dead) }
-                return states.allSatisfy { $0 == .completed }
-            }
+            #expect(try await eventually { ran.count == 20 })
+            #expect(
+                try await eventually {
+                    var states: [JobState] = []
+                    for id in ids { states.append(try await driver.job(id: id)?.state ?? .dead) }
+                    return states.allSatisfy { $0 == .completed }
+                })
         }
     }
 
@@ -47,7 +49,7 @@ struct JobWorkerTests {
         try await withWorker(driver: driver, handlers: [handler], options: fastOptions()) {
             let id = try await driver.enqueue(JobRequest(queue: "jobs", kind: "flaky", payload: Data())).job
                 .id
-            try await eventually { try await driver.job(id: id)?.state == .completed }
+            #expect(try await eventually { try await driver.job(id: id)?.state == .completed })
             let job = try #require(try await driver.job(id: id))
             #expect(job.attempt == 3)
             #expect(job.errors.map(\.attempt) == [1, 2])
@@ -62,7 +64,7 @@ struct JobWorkerTests {
         try await withWorker(driver: driver, handlers: [handler], options: fastOptions(retries: 2)) {
             let request = JobRequest(queue: "jobs", kind: "broken", payload: Data(), maxAttempts: 3)
             let id = try await driver.enqueue(request).job.id
-            try await eventually { try await driver.job(id: id)?.state == .dead }
+            #expect(try await eventually { try await driver.job(id: id)?.state == .dead })
             #expect(try await driver.job(id: id)?.errors.map(\.attempt) == [1, 2, 3])
         }
     }
@@ -76,7 +78,7 @@ struct JobWorkerTests {
         try await withWorker(driver: driver, handlers: [handler], options: fastOptions()) {
             let poison = try await driver.enqueue(JobRequest(queue: "jobs", kind: "poison", payload: Data()))
                 .job.id
-            try await eventually { try await driver.job(id: poison)?.state == .dead }
+            #expect(try await eventually { try await driver.job(id: poison)?.state == .dead })
             #expect(try await driver.job(id: poison)?.errors.map(\.message) == ["payload does not decode"])
         }
     }
@@ -91,7 +93,7 @@ struct JobWorkerTests {
             let before = Date()
             let id = try await driver.enqueue(JobRequest(queue: "jobs", kind: "limited", payload: Data())).job
                 .id
-            try await eventually { try await driver.job(id: id)?.state == .scheduled }
+            #expect(try await eventually { try await driver.job(id: id)?.state == .scheduled })
             let job = try #require(try await driver.job(id: id))
             #expect(job.runAt >= before + 3600)
             #expect(job.errors.first?.message.contains("rate limited") == true)
@@ -107,29 +109,49 @@ struct JobWorkerTests {
         }
         try await withWorker(driver: driver, handlers: [handler], options: fastOptions()) {
             let id = try await driver.enqueue(JobRequest(queue: "jobs", kind: "slow", payload: Data())).job.id
-            try await eventually { try await driver.job(id: id)?.state == .completed }
+            #expect(try await eventually { try await driver.job(id: id)?.state == .completed })
             #expect(try await driver.job(id: id)?.errors.map(\.message) == ["timed out after 0.1s"])
         }
     }
 
     @Test("a job that runs past its lease keeps it: the worker renews every lease it holds")
     func leaseIsRenewed() async throws {
-        let driver = MemoryJobDriver()
-        let handler = ClosureHandler(kind: "long") { _ in try await Task.sleep(for: .seconds(5)) }
+        // The leases run out by the test's clock, which moves only when the test says so; the
+        // worker renews them every third of a lease of real time.
+        let clock = TestClock()
+        let now: @Sendable () -> Date = { clock.now() }
+        let driver = MemoryJobDriver(now: now)
+        let started = Counter()
+        let released = Mutex(false)
+        let handler = ClosureHandler(kind: "long") { _ in
+            _ = started.increment()
+            while !released.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(10)) }
+        }
         var options = fastOptions()
         options.leaseDuration = .seconds(2)
-        try await withWorker(driver: driver, handlers: [handler], options: options) {
+        try await withWorker(driver: driver, handlers: [handler], options: options, now: now) {
             let ids = try await driver.enqueue(
                 (0..<3).map { _ in JobRequest(queue: "jobs", kind: "long", payload: Data()) }
             ).map(\.job.id)
-            try await Task.sleep(for: .seconds(3))
+            try #require(try await eventually { started.count == 3 })
+            var firstExpiry: [String: Date] = [:]
+            for id in ids { firstExpiry[id] = try #require(try await driver.job(id: id)?.leaseExpiresAt) }
+            clock.advance(seconds: 1.5)
+            #expect(
+                try await eventually {
+                    for id in ids {
+                        let expiry = try await driver.job(id: id)?.leaseExpiresAt ?? .distantPast
+                        guard expiry > firstExpiry[id] ?? .distantFuture else { return false }
+                    }
+                    return true
+                }, "every lease was renewed")
+            clock.advance(seconds: 1)
             let stolen = try await driver.claimNextJobs(
                 queue: "jobs", limit: 3, owner: "thief", leaseDuration: .seconds(30))
             #expect(stolen.isEmpty, "no lease ran out while its job ran")
+            released.withLock { $0 = true }
             for id in ids {
-                try await eventually(timeout: .seconds(20)) {
-                    try await driver.job(id: id)?.state == .completed
-                }
+                #expect(try await eventually { try await driver.job(id: id)?.state == .completed })
             }
             for id in ids {
                 let job = try #require(try await driver.job(id: id))
@@ -141,10 +163,11 @@ struct JobWorkerTests {
 
     @Test("an attempt whose lease is lost is cancelled and records nothing; the new holder finishes the job")
     func lostLeaseCancelsTheAttempt() async throws {
-        // The driver's clock jumps a minute ahead, as if the worker had been cut off from the
+        // The test's clock jumps a minute ahead, as if the worker had been cut off from the
         // database past its lease: another worker claims the job, and the renewal finds it gone.
-        let skew = Mutex<TimeInterval>(0)
-        let driver = MemoryJobDriver(now: { Date() + skew.withLock { $0 } })
+        let clock = TestClock()
+        let now: @Sendable () -> Date = { clock.now() }
+        let driver = MemoryJobDriver(now: now)
         let runs = Counter()
         let cancelled = Counter()
         let handler = ClosureHandler(kind: "taken") { _ in
@@ -158,15 +181,15 @@ struct JobWorkerTests {
         }
         var options = fastOptions()
         options.leaseDuration = .seconds(2)
-        try await withWorker(driver: driver, handlers: [handler], options: options) {
+        try await withWorker(driver: driver, handlers: [handler], options: options, now: now) {
             let id = try await driver.enqueue(JobRequest(queue: "jobs", kind: "taken", payload: Data())).job
                 .id
-            try await eventually { runs.count == 1 }
-            skew.withLock { $0 = 60 }
+            #expect(try await eventually { runs.count == 1 })
+            clock.advance(seconds: 60)
             let taken = try await driver.claimNextJobs(
                 queue: "jobs", limit: 1, owner: "other", leaseDuration: .seconds(600))
             try #require(taken.map(\.id) == [id])
-            try await eventually { cancelled.count == 1 }
+            #expect(try await eventually { cancelled.count == 1 })
             let job = try #require(try await driver.job(id: id))
             #expect(job.state == .running)
             #expect(job.leaseOwner == "other")
@@ -192,7 +215,7 @@ struct JobWorkerTests {
             driver: driver, handlers: [handler], options: fastOptions(gracePeriod: .milliseconds(200))
         ) {
             id = try await driver.enqueue(JobRequest(queue: "jobs", kind: "endless", payload: Data())).job.id
-            try await eventually { started.count == 1 }
+            #expect(try await eventually { started.count == 1 })
         }
         #expect(ContinuousClock.now - began < .seconds(10))
         let job = try #require(try await driver.job(id: id))
@@ -214,7 +237,7 @@ struct JobWorkerTests {
             driver: driver, handlers: [handler], options: fastOptions(gracePeriod: .seconds(10))
         ) {
             id = try await driver.enqueue(JobRequest(queue: "jobs", kind: "short", payload: Data())).job.id
-            try await eventually { started.count == 1 }
+            #expect(try await eventually { started.count == 1 })
         }
         #expect(try await driver.job(id: id)?.state == .completed)
     }

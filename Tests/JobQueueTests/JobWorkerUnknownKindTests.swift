@@ -1,3 +1,4 @@
+import AssayTestSupport
 import Foundation
 import JobQueue
 import Testing
@@ -16,7 +17,7 @@ struct JobWorkerUnknownKindTests {
         let newKind = ClosureHandler(kind: "new-kind") { _ in _ = ran.increment() }
         let id = try await driver.enqueue(JobRequest(queue: "jobs", kind: "new-kind", payload: Data())).job.id
         try await withWorker(driver: driver, handlers: [], options: oldOptions) {
-            try await eventually { try await driver.job(id: id)?.state == .scheduled }
+            #expect(try await eventually { try await driver.job(id: id)?.state == .scheduled })
             // Given back several times over, still with every attempt left and no error.
             try await Task.sleep(for: .milliseconds(300))
             let job = try #require(try await driver.job(id: id))
@@ -25,7 +26,8 @@ struct JobWorkerUnknownKindTests {
             #expect(job.attempt <= 1)
             #expect(ran.count == 0)
             try await withWorker(driver: driver, handlers: [newKind], options: fastOptions()) {
-                try await eventually { try await driver.job(id: id)?.state == .completed }
+                let completed = try await eventually { try await driver.job(id: id)?.state == .completed }
+                #expect(completed)
             }
         }
         #expect(ran.count == 1)
@@ -40,7 +42,8 @@ struct JobWorkerUnknownKindTests {
         options.unknownKindGrace = .milliseconds(200)
         let id = try await driver.enqueue(JobRequest(queue: "jobs", kind: "mystery", payload: Data())).job.id
         try await withWorker(driver: driver, handlers: [], options: options) {
-            try await eventually { try await driver.job(id: id)?.state == .dead }
+            let dead = try await eventually { try await driver.job(id: id)?.state == .dead }
+            #expect(dead)
         }
         let job = try #require(try await driver.job(id: id))
         #expect(

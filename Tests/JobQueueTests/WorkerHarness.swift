@@ -14,13 +14,14 @@ struct ClosureHandler: JobHandler {
 }
 
 /// Runs a ``JobWorker`` in a service group for the duration of `body`, then shuts it down gracefully.
+/// The worker reads the time from `now`, as the driver should.
 func withWorker(
     driver: any JobQueueDriver, handlers: [any JobHandler], options: JobWorkerOptions,
-    _ body: () async throws -> Void
+    now: @escaping @Sendable () -> Date = Date.init, _ body: () async throws -> Void
 ) async throws {
     var logger = Logger(label: "test")
     logger.logLevel = .warning
-    let worker = JobWorker(driver: driver, handlers: handlers, options: options, logger: logger)
+    let worker = JobWorker(driver: driver, handlers: handlers, options: options, logger: logger, now: now)
     let group = ServiceGroup(services: [worker], logger: logger)
     try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask { try await group.run() }
@@ -33,19 +34,6 @@ func withWorker(
         await group.triggerGracefulShutdown()
         try await tasks.waitForAll()
     }
-}
-
-/// Waits until `condition` holds, checking every 10 ms for at most `timeout`; records an issue if it never does.
-func eventually(
-    timeout: Duration = .seconds(10), _ condition: () async throws -> Bool,
-    sourceLocation: SourceLocation = #_sourceLocation
-) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(10))
-    }
-    Issue.record("condition not met within \(timeout)", sourceLocation: sourceLocation)
 }
 
 func fastOptions(

@@ -1,7 +1,6 @@
-import AssayServer
 import AssayStore
+import AssayTestSupport
 import Foundation
-import Hummingbird
 import HummingbirdTesting
 import JobQueue
 import Testing
@@ -23,21 +22,6 @@ extension AssayFixture {
             retryAt: nil)
         try #require(state == .dead, sourceLocation: sourceLocation)
         return try #require(try await store.jobs.job(id: job.id), sourceLocation: sourceLocation)
-    }
-
-    /// Runs `test` against the HTTP app with a worker that serves only `queues`, such as the scoring
-    /// queue alone so that report jobs wait.
-    func withApp<Value: Sendable>(
-        workerQueues queues: [String], _ test: @Sendable (any TestClientProtocol) async throws -> Value
-    ) async throws -> Value {
-        let configuration = try AssayConfiguration(environment: [:])
-        let dependencies = AssayApplication.dependencies(
-            configuration: configuration, store: store, adminToken: Self.adminToken)
-        let worker = AssayApplication.worker(
-            configuration: configuration, store: store, concurrency: 4, queues: queues, logger: logger)
-        let app = Application(
-            router: AssayRouter.build(dependencies: dependencies), services: [worker], logger: logger)
-        return try await app.test(.router, test)
     }
 
     /// Dead jobs as workers leave them: the report job of one submission (scored by a worker that

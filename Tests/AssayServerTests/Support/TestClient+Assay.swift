@@ -1,4 +1,5 @@
 import AssayCore
+import AssayTestSupport
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -93,14 +94,4 @@ extension TestClientProtocol {
         try #require(response.status == .ok, "body: \(response.text)", sourceLocation: sourceLocation)
         return try response.decoded(as: Report.self)
     }
-}
-
-/// Checks `condition` every 20 ms until it holds or `timeout` passes; tells whether it came to hold.
-func eventually(timeout: Duration = .seconds(5), _ condition: () async throws -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    return try await condition()
 }

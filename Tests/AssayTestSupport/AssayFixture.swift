@@ -1,7 +1,6 @@
 import AssayCore
 import AssayServer
 import AssayStore
-import AssayTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -10,61 +9,58 @@ import ServiceLifecycle
 import Testing
 
 /// A fresh store on the backend under test (`ASSAY_TEST_DATABASE`, SQLite by default), holding the
-/// swift-basics sample assessment.
+/// swift-basics sample assessment, and the HTTP app on it: the one app the HTTP suites test.
 ///
 /// A suite marked `@Suite(.assayFixture)` gets one per test, removed when the test ends:
 ///
 /// ```swift
 /// try await AssayFixture.current().withApp { client in … }
 /// ```
-struct AssayFixture: Sendable {
-    static let adminToken = "test-admin-token-0123456789abcdef"
-    static let sampleAssessmentID = "swift-basics"
+public struct AssayFixture: Sendable {
+    public static let adminToken = "test-admin-token-0123456789abcdef"
+    public static let sampleAssessmentID = "swift-basics"
 
     /// `Examples/swift-basics.json`, found from this file's place in the repository.
-    static let sampleAssessmentURL = URL(filePath: #filePath)
-        .deletingLastPathComponent()  // Support
-        .deletingLastPathComponent()  // AssayServerTests
+    public static let sampleAssessmentURL = URL(filePath: #filePath)
+        .deletingLastPathComponent()  // AssayTestSupport
         .deletingLastPathComponent()  // Tests
         .deletingLastPathComponent()
         .appending(path: "Examples/swift-basics.json")
 
     @TaskLocal fileprivate static var scoped: AssayFixture?
 
-    let database: TestDatabase
-    let store: any AssayStore
-    let logger: Logger
+    public let database: TestDatabase
+    public let store: any AssayStore
+    public let logger: Logger
 
     /// The fixture of the running test.
-    static func current(sourceLocation: SourceLocation = #_sourceLocation) throws -> AssayFixture {
+    public static func current(sourceLocation: SourceLocation = #_sourceLocation) throws -> AssayFixture {
         try #require(scoped, "mark the suite with the .assayFixture trait", sourceLocation: sourceLocation)
     }
 
-    static func sampleAssessment() throws -> Assessment {
+    public static func sampleAssessment() throws -> Assessment {
         try AssayJSON.decoder().decode(Assessment.self, from: Data(contentsOf: sampleAssessmentURL))
     }
 
-    /// Runs `test` against the HTTP app in-process, wired as `assay serve` wires it; with `worker`,
-    /// the embedded job worker runs as a service beside it.
-    func withApp<Value: Sendable>(
-        worker: Bool = false, _ test: @Sendable (any TestClientProtocol) async throws -> Value
-    ) async throws -> Value {
-        try await withApp(store: store, worker: worker, test)
-    }
-
-    /// Runs `test` against an app on another store, such as one that has been closed.
-    func withApp<Value: Sendable>(
-        store: any AssayStore, worker: Bool = false,
+    /// Runs `test` against the HTTP app in-process, wired as `assay serve` wires it, on `store`
+    /// (this fixture's unless told otherwise, such as one that has been closed).
+    ///
+    /// With `worker`, the embedded job worker runs as a service beside it, on every queue; with
+    /// `workerQueues`, on those queues only (the scoring queue alone lets report jobs wait).
+    public func withApp<Value: Sendable>(
+        store: (any AssayStore)? = nil, worker: Bool = false, workerQueues: [String]? = nil,
         _ test: @Sendable (any TestClientProtocol) async throws -> Value
     ) async throws -> Value {
+        let store = store ?? self.store
         let configuration = try AssayConfiguration(environment: [:])
         let dependencies = AssayApplication.dependencies(
             configuration: configuration, store: store, adminToken: Self.adminToken)
         var services: [any Service] = []
-        if worker {
+        if worker || workerQueues != nil {
             services.append(
                 AssayApplication.worker(
-                    configuration: configuration, store: store, concurrency: 4, logger: logger))
+                    configuration: configuration, store: store, concurrency: 4, queues: workerQueues,
+                    logger: logger))
         }
         let app = Application(
             router: AssayRouter.build(dependencies: dependencies), services: services, logger: logger)
@@ -95,10 +91,10 @@ struct AssayFixture: Sendable {
 }
 
 /// Gives each test of a suite its own ``AssayFixture``.
-struct AssayFixtureTrait: SuiteTrait, TestTrait, TestScoping {
-    var isRecursive: Bool { true }
+public struct AssayFixtureTrait: SuiteTrait, TestTrait, TestScoping {
+    public var isRecursive: Bool { true }
 
-    func provideScope(
+    public func provideScope(
         for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
     ) async throws {
         let fixture = try await AssayFixture.make()
@@ -114,5 +110,5 @@ struct AssayFixtureTrait: SuiteTrait, TestTrait, TestScoping {
 
 extension Trait where Self == AssayFixtureTrait {
     /// A fresh store holding the sample assessment for each test, removed afterwards.
-    static var assayFixture: Self { Self() }
+    public static var assayFixture: Self { Self() }
 }
