@@ -14,10 +14,12 @@ public enum AssayApplication {
     {
         switch configuration.database {
         case .sqlite(let path):
-            return try await SQLiteStore.open(path: path, logger: logger)
+            return try await SQLiteStore.open(
+                path: path, maximumPendingWrites: configuration.maximumPendingWrites, logger: logger)
         case .postgres(let url):
             return try await PostgresStore.open(
-                url: url, listen: configuration.listensForJobs, logger: logger)
+                url: url, listen: configuration.listensForJobs,
+                maximumPendingWrites: configuration.maximumPendingWrites, logger: logger)
         }
     }
 
