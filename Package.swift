@@ -50,7 +50,7 @@ let package = Package(
         .executableTarget(
             name: "assay-bench",
             dependencies: [
-                "AssayServer", "AssayStore", "JobQueue",
+                "AssayCore", "AssayServer", "AssayStore", "JobQueue",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -83,6 +83,8 @@ let package = Package(
                 "AssayCore", "JobQueue",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                // Its pool's error type, to tell the circuit breaker's "no connection for a minute".
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -16,9 +16,11 @@ public enum AssayApplication {
     {
         switch configuration.database {
         case .sqlite(let path):
-            return try await SQLiteStore.open(path: path, logger: logger)
+            return try await SQLiteStore.open(
+                path: path, maximumPendingWrites: configuration.maximumPendingWrites, logger: logger)
         case .postgres(let url):
-            return try await PostgresStore.open(url: url, logger: logger)
+            return try await PostgresStore.open(
+                url: url, maximumPendingWrites: configuration.maximumPendingWrites, logger: logger)
         }
     }
 

@@ -14,7 +14,7 @@ public protocol AssayStore: Sendable {
     @discardableResult
     func migrate() async throws -> [Int]
 
-    /// Checks that the database answers.
+    /// Checks that the database answers, and takes writes as far as the store can tell.
     func ping() async throws
 
     /// Stores a new assessment; throws ``StoreError/assessmentExists(_:)`` if its id is taken.

@@ -1,3 +1,5 @@
+import AssayCore
+
 /// Errors the store reports; the HTTP layer maps each to a status code.
 public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// An assessment with this id exists already.
@@ -8,16 +10,42 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case idempotencyKeyReused(String)
     /// The database cannot be reached or answered with an error.
     case unavailable(String)
+    /// The database refused the connection for a reason waiting will not mend: a wrong password,
+    /// an unknown database or user.
+    case connectionRejected(String)
+    /// The database takes no writes: its file, folder or disk is read-only.
+    case readOnly(String)
+    /// The database has no room left: the disk, or its size limit, is full.
+    case full(String)
+    /// Another process has held the database's write lock for longer than the busy timeout.
+    case busy(String)
+    /// More writes wait than the configured bound (`MAX_PENDING_WRITES`); try again shortly.
+    case overloaded(pending: Int)
     /// `DATABASE_URL` cannot be used.
     case invalidDatabaseURL(String)
+
+    /// Whether the error is the database's, not one request's: every write would meet it now, so
+    /// a batch that meets it fails all of its requests at once rather than retrying each alone.
+    public var failsEveryWrite: Bool {
+        switch self {
+        case .unavailable, .connectionRejected, .readOnly, .full, .busy: true
+        case .assessmentExists, .assessmentNotFound, .idempotencyKeyReused, .overloaded, .invalidDatabaseURL:
+            false
+        }
+    }
 
     public var description: String {
         switch self {
         case .assessmentExists(let id): "assessment '\(id)' already exists"
         case .assessmentNotFound(let id): "assessment '\(id)' does not exist"
         case .idempotencyKeyReused(let key):
-            "Idempotency-Key '\(key)' was already used with a different request"
+            "Idempotency-Key \(QuotedInput.quote(key)) was already used with a different request"
         case .unavailable(let reason): "the database is unavailable: \(reason)"
+        case .connectionRejected(let reason): "the database refused the connection: \(reason)"
+        case .readOnly(let reason): "the database is read-only: \(reason)"
+        case .full(let reason): "the database is full: \(reason)"
+        case .busy(let reason): "the database is locked by another process: \(reason)"
+        case .overloaded(let pending): "\(pending) writes are waiting already; try again shortly"
         case .invalidDatabaseURL(let reason): reason
         }
     }

@@ -74,12 +74,14 @@ public protocol JobQueueDriver: Sendable {
     /// Records that a worker is alive.
     func recordHeartbeat(_ heartbeat: WorkerHeartbeat) async throws
 
-    /// Workers seen at or after `date`, oldest first; older records are forgotten.
+    /// Workers seen at or after `date`, oldest first. A read: it writes nothing (older records are
+    /// forgotten by ``pruneCompletedJobs(before:limit:)``).
     func workers(seenSince date: Date) async throws -> [WorkerHeartbeat]
 
     /// Forgets a worker that stopped.
     func removeWorker(id: String) async throws
 
     /// Deletes up to `limit` jobs completed before `date`; dead jobs are never touched. Returns how many.
+    /// Also forgets workers not seen for ``WorkerHeartbeat/staleAfter``.
     func pruneCompletedJobs(before date: Date, limit: Int) async throws -> Int
 }

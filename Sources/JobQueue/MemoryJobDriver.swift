@@ -227,8 +227,9 @@ public actor MemoryJobDriver: JobQueueDriver {
     }
 
     public func workers(seenSince date: Date) async throws -> [WorkerHeartbeat] {
-        workers = workers.filter { $0.value.lastSeenAt >= date }
-        return workers.values.sorted { ($0.startedAt, $0.workerID) < ($1.startedAt, $1.workerID) }
+        workers.values.filter { $0.lastSeenAt >= date }.sorted {
+            ($0.startedAt, $0.workerID) < ($1.startedAt, $1.workerID)
+        }
     }
 
     public func removeWorker(id: String) async throws {
@@ -236,6 +237,8 @@ public actor MemoryJobDriver: JobQueueDriver {
     }
 
     public func pruneCompletedJobs(before date: Date, limit: Int) async throws -> Int {
+        let staleBefore = now() - WorkerHeartbeat.staleAfter.seconds
+        workers = workers.filter { $0.value.lastSeenAt >= staleBefore }
         let old = jobs.values.filter { $0.state == .completed && ($0.completedAt ?? date) < date }.prefix(
             limit)
         for job in old {

@@ -6,6 +6,9 @@ struct AssayBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "assay-bench",
         abstract: "Benchmarks of a running Assay.",
-        subcommands: [QueueBenchmark.self, QueueWorker.self, SubmitToReport.self, Fill.self, DrainWait.self]
+        subcommands: [
+            QueueBenchmark.self, QueueWorker.self, SubmitToReport.self, Fill.self, DrainWait.self,
+            SubmissionsList.self,
+        ]
     )
 }

@@ -30,6 +30,7 @@ struct ConfigurationTests {
             "JOB_RETRY_MAX_SECONDS": "60", "JOB_LEASE_SECONDS": "12", "ADMIN_API_TOKEN": "0123456789abcdef",
             "PORT": "9000", "HOST": "0.0.0.0", "AZURE_SERVICE_BUS_SCORING_QUEUE": "score",
             "AZURE_SERVICE_BUS_REPORT_QUEUE": "report", "WORKER_CONCURRENCY": "0", "LOG_LEVEL": "debug",
+            "MAX_PENDING_WRITES": "100",
         ])
         #expect(configuration.database == .sqlite(path: path))
         #expect(
@@ -41,6 +42,7 @@ struct ConfigurationTests {
         #expect(configuration.host == "0.0.0.0")
         #expect(configuration.queues == ["score", "report"])
         #expect(configuration.workerConcurrency == 0)
+        #expect(configuration.maximumPendingWrites == 100)
         #expect(configuration.logLevel == .debug)
     }
 
@@ -70,6 +72,10 @@ struct ConfigurationTests {
             ),
             ("ADMIN_API_TOKEN", "short", "ADMIN_API_TOKEN: must be at least 16 printable ASCII characters"),
             ("SCORER", "magic", "SCORER: 'magic' is not one of rubric, llm"),
+            (
+                "MAX_PENDING_WRITES", "0",
+                "MAX_PENDING_WRITES: '0' is not a whole number from 1 to 1000000"
+            ),
             (
                 "LOG_LEVEL", "loud",
                 "LOG_LEVEL: 'loud' is not one of trace, debug, info, notice, warning, error, critical"

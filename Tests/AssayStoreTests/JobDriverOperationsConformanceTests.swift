@@ -120,6 +120,24 @@ struct JobDriverOperationsConformanceTests {
     }
 
     @Test(
+        "listing the workers writes nothing; the prune forgets the silent ones",
+        arguments: JobDriverBackend.allCases)
+    func workersAreReadOnly(backend: JobDriverBackend) async throws {
+        let clock = TestClock()
+        try await backend.withDriver(clock: clock) { driver in
+            try await driver.recordHeartbeat(
+                WorkerHeartbeat(
+                    workerID: "silent", queues: ["scoring-jobs"], host: "host", processID: 42,
+                    startedAt: clock.now(), lastSeenAt: clock.now()))
+            clock.advance(seconds: 60)
+            #expect(try await driver.workers(seenSince: clock.now() - 15).isEmpty)
+            #expect(try await driver.workers(seenSince: .distantPast).map(\.workerID) == ["silent"])
+            _ = try await driver.pruneCompletedJobs(before: clock.now(), limit: 1000)
+            #expect(try await driver.workers(seenSince: .distantPast).isEmpty)
+        }
+    }
+
+    @Test(
         "pruning deletes old completed jobs in batches and never dead ones",
         arguments: JobDriverBackend.allCases)
     func prune(backend: JobDriverBackend) async throws {

@@ -47,6 +47,21 @@ struct StoreTests {
     }
 
     @Test(
+        "a submission written again after its first commit succeeded returns the stored one, never an error",
+        arguments: TestBackend.allCases)
+    func sameSubmissionTwice(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { fixture in
+            let new = fixture.newSubmission()
+            let created = try await fixture.store.insertSubmission(new, job: fixture.scoringJob(for: new.id))
+            let again = try await fixture.store.insertSubmission(new, job: fixture.scoringJob(for: new.id))
+            #expect(again == .replayed(created.record))
+            #expect(try await fixture.store.listSubmissions(SubmissionQuery()).total == 1)
+            let stats = try await fixture.store.jobs.statistics(queues: ["scoring-jobs"])
+            #expect(stats["scoring-jobs"]?.available == 1)
+        }
+    }
+
+    @Test(
         "the same idempotency key and fingerprint return the first submission; another fingerprint is refused",
         arguments: TestBackend.allCases)
     func idempotency(backend: TestBackend) async throws {

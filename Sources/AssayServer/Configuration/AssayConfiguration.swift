@@ -38,6 +38,9 @@ public struct AssayConfiguration: Sendable {
     public var examplesDirectory: String
     /// Jobs run at once per queue by the workers inside `serve`; 0 runs no worker there.
     public var workerConcurrency: Int
+    /// Writes of each kind (submissions, evaluations, reports) that may wait for their transaction;
+    /// one more is answered 503 `overloaded` at once.
+    public var maximumPendingWrites: Int
     public var logLevel: Logger.Level
 
     /// How the submit answer and the queue status name the queue: `database`, `service_bus`, `memory`.
@@ -93,6 +96,7 @@ public struct AssayConfiguration: Sendable {
         dataDirectory = reader.string("DATA_DIR", default: "./data")
         examplesDirectory = reader.string("EXAMPLES_DIR", default: "./Examples")
         workerConcurrency = try reader.integer("WORKER_CONCURRENCY", default: 16, in: 0...1024)
+        maximumPendingWrites = try reader.integer("MAX_PENDING_WRITES", default: 4096, in: 1...1_000_000)
         logLevel = try reader.choice("LOG_LEVEL", default: Logger.Level.info)
         try checkBuilt()
     }

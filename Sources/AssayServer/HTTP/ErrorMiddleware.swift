@@ -8,8 +8,9 @@ import NIOCore
 
 /// Turns every error a route throws into the JSON error shape with the right status.
 ///
-/// Client mistakes become 4xx; a database that is away becomes 503; anything else is a bug,
-/// logged with its detail and answered 500 without it.
+/// Client mistakes become 4xx; a database that is away, read-only, full or locked becomes 503
+/// with a code that says which, and too many writes waiting 503 `overloaded` with `Retry-After`;
+/// anything else is a bug, logged with its detail and answered 500 without it.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
@@ -32,18 +33,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case let error as DecodingError:
             return .unprocessable(Self.describe(error), code: "invalid_body")
         case let error as StoreError:
-            switch error {
-            case .assessmentExists:
-                return APIError(.conflict, code: "assessment_exists", message: error.description)
-            case .assessmentNotFound: return .notFound(error.description)
-            case .idempotencyKeyReused(let key):
-                return APIError(
-                    .conflict, code: "idempotency_key_reused",
-                    message:
-                        "Idempotency-Key \(QuotedInput.quote(key)) was already used with a different request")
-            case .unavailable, .invalidDatabaseURL:
-                return APIError(.serviceUnavailable, code: "database_unavailable", message: error.description)
-            }
+            return apiError(for: error)
         case is NIOTooManyBytesError:
             return APIError(
                 .contentTooLarge, code: "body_too_large", message: "the request body is over 1 MiB")
@@ -56,6 +46,29 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             context.logger.error("unexpected error", metadata: ["error": .string(String(reflecting: error))])
             return APIError(
                 .internalServerError, code: "internal_error", message: "an unexpected error occurred")
+        }
+    }
+
+    /// The answer to a store's error.
+    static func apiError(for error: StoreError) -> APIError {
+        let unavailable = { (code: String) in
+            APIError(.serviceUnavailable, code: code, message: error.description)
+        }
+        switch error {
+        case .assessmentExists:
+            return APIError(.conflict, code: "assessment_exists", message: error.description)
+        case .assessmentNotFound: return .notFound(error.description)
+        case .idempotencyKeyReused:
+            return APIError(.conflict, code: "idempotency_key_reused", message: error.description)
+        case .unavailable, .connectionRejected, .invalidDatabaseURL:
+            return unavailable("database_unavailable")
+        case .readOnly: return unavailable("database_read_only")
+        case .full: return unavailable("database_full")
+        case .busy: return unavailable("database_busy")
+        case .overloaded:
+            return APIError(
+                .serviceUnavailable, code: "overloaded", message: error.description,
+                headers: [.retryAfter: "1"])
         }
     }
 

@@ -99,8 +99,8 @@ extension PostgresJobDriver {
     }
 
     public func workers(seenSince date: Date) async throws -> [WorkerHeartbeat] {
-        try await client.rows("DELETE FROM job_workers WHERE last_seen_at < \(date)", logger: logger)
-        let rows = try await client.rows("SELECT * FROM job_workers ORDER BY started_at, id", logger: logger)
+        let rows = try await client.rows(
+            "SELECT * FROM job_workers WHERE last_seen_at >= \(date) ORDER BY started_at, id", logger: logger)
         return try rows.map { row in
             WorkerHeartbeat(
                 workerID: try row.string("id"),
@@ -117,6 +117,9 @@ extension PostgresJobDriver {
 
     /// Deletes a batch of old completed jobs; rows another transaction holds are skipped, not waited for.
     public func pruneCompletedJobs(before date: Date, limit: Int) async throws -> Int {
+        try await client.rows(
+            "DELETE FROM job_workers WHERE last_seen_at < \(now() - WorkerHeartbeat.staleAfter.seconds)",
+            logger: logger)
         try await client.rows(
             "DELETE FROM job_completions WHERE minute < \(now() - JobCompletionCounts.kept)", logger: logger)
         return try await client.rows(

@@ -9,7 +9,7 @@ import PostgresNIO
 /// `pg_notify`, which the store's listener turns into wake-ups for this process's workers.
 public final class PostgresJobDriver: JobQueueDriver {
     public let notifier: JobNotifier
-    let client: PostgresClient
+    let client: PostgresPool
     let logger: Logger
     let now: @Sendable () -> Date
     private let completions: TransactionBatcher<JobLease, Void>
@@ -23,12 +23,13 @@ public final class PostgresJobDriver: JobQueueDriver {
         errors::text AS errors, created_at, updated_at, completed_at
         """
 
-    init(client: PostgresClient, notifier: JobNotifier, logger: Logger, now: @escaping @Sendable () -> Date) {
+    init(client: PostgresPool, notifier: JobNotifier, logger: Logger, now: @escaping @Sendable () -> Date) {
         self.client = client
         self.notifier = notifier
         self.logger = logger
         self.now = now
-        completions = TransactionBatcher { leases in
+        // Completions are bounded by the workers' concurrency, not by a setting.
+        completions = TransactionBatcher(maximumPending: .max) { leases in
             try await Self.complete(leases, client: client, logger: logger, now: now())
         }
     }
@@ -151,7 +152,7 @@ public final class PostgresJobDriver: JobQueueDriver {
         try await completions.submit(lease)
     }
 
-    private static func complete(_ leases: [JobLease], client: PostgresClient, logger: Logger, now: Date)
+    private static func complete(_ leases: [JobLease], client: PostgresPool, logger: Logger, now: Date)
         async throws -> [Result<Void, any Error>]
     {
         let rows = try await client.rows(

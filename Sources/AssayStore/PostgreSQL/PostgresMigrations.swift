@@ -102,11 +102,60 @@ enum PostgresMigrations {
         Migration(
             version: 4, name: "since when no worker has known a job's kind",
             statements: ["ALTER TABLE jobs ADD COLUMN kind_unknown_since timestamptz"]),
+        Migration(
+            version: 5, name: "submission status kept in a column",
+            statements: [
+                "ALTER TABLE submissions ADD COLUMN status text NOT NULL DEFAULT 'queued'",
+                "UPDATE submissions s SET status = \(unescaped: SubmissionStatusSQL.expression)",
+                "CREATE INDEX submissions_status_created ON submissions (status, created_at DESC, id)",
+                """
+                CREATE INDEX submissions_assessment_status_created
+                ON submissions (assessment_id, status, created_at DESC, id)
+                """,
+                """
+                CREATE FUNCTION refresh_submission_status(submission text) RETURNS void LANGUAGE sql AS $$
+                    UPDATE submissions SET status = fresh.status
+                    FROM (SELECT \(unescaped: SubmissionStatusSQL.derived(id: "submission")) AS status) AS fresh
+                    WHERE submissions.id = submission AND submissions.status <> fresh.status
+                $$
+                """,
+                """
+                CREATE FUNCTION refresh_submission_status_of_job() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN PERFORM refresh_submission_status(NEW.dedupe_key); RETURN NULL; END
+                $$
+                """,
+                """
+                CREATE FUNCTION refresh_submission_status_of_result() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN PERFORM refresh_submission_status(NEW.submission_id); RETURN NULL; END
+                $$
+                """,
+                """
+                CREATE TRIGGER jobs_inserted_submission_status AFTER INSERT ON jobs
+                FOR EACH ROW WHEN (NEW.dedupe_key IS NOT NULL)
+                EXECUTE FUNCTION refresh_submission_status_of_job()
+                """,
+                """
+                CREATE TRIGGER jobs_updated_submission_status AFTER UPDATE OF state, attempt ON jobs
+                FOR EACH ROW WHEN (NEW.dedupe_key IS NOT NULL
+                                   AND (OLD.state <> NEW.state OR OLD.attempt <> NEW.attempt))
+                EXECUTE FUNCTION refresh_submission_status_of_job()
+                """,
+                """
+                CREATE TRIGGER evaluations_submission_status AFTER INSERT ON evaluations
+                FOR EACH ROW EXECUTE FUNCTION refresh_submission_status_of_result()
+                """,
+                """
+                CREATE TRIGGER reports_submission_status AFTER INSERT ON reports
+                FOR EACH ROW EXECUTE FUNCTION refresh_submission_status_of_result()
+                """,
+            ]),
     ]
 
     /// Applies the steps this database has not seen yet; returns their versions.
     static func apply(client: PostgresClient, logger: Logger) async throws -> [Int] {
         try await client.withTransaction(logger: logger) { connection in
+            // A migration may take longer than a request's statement_timeout (a backfill, say).
+            try await connection.query("SET LOCAL statement_timeout = 0", logger: logger)
             try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
             try await connection.query(
                 """

@@ -9,9 +9,9 @@ final class PostgresResultWriter: Sendable {
     private let evaluations: TransactionBatcher<PendingEvaluation, Void>
     private let reports: TransactionBatcher<PendingReport, Void>
 
-    init(client: PostgresClient, jobDriver: PostgresJobDriver, logger: Logger) {
+    init(client: PostgresPool, jobDriver: PostgresJobDriver, maximumPending: Int, logger: Logger) {
         evaluations = TransactionBatcher(
-            flushes: 2,
+            maximumPending: maximumPending, flushes: 2,
             write: { batch in
                 try await client.transaction(logger: logger) { connection in
                     try await connection.query(
@@ -30,7 +30,7 @@ final class PostgresResultWriter: Sendable {
             afterCommit: { batch, _ in
                 for queue in Set(batch.map(\.job.queue)) { jobDriver.notifier.notify(queue: queue) }
             })
-        reports = TransactionBatcher(flushes: 2) { batch in
+        reports = TransactionBatcher(maximumPending: maximumPending, flushes: 2) { batch in
             try await client.rows(
                 """
                 INSERT INTO reports (submission_id, document, created_at)

@@ -2,29 +2,7 @@ import Foundation
 import JobQueue
 import Logging
 import PostgresNIO
-
-extension PostgresClient {
-    /// Runs a statement and collects its rows; a database that cannot be reached is ``StoreError/unavailable(_:)``.
-    @discardableResult
-    func rows(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRandomAccessRow] {
-        try await PostgresFailure.answering {
-            var rows: [PostgresRandomAccessRow] = []
-            for try await row in try await self.query(query, logger: logger) {
-                rows.append(row.makeRandomAccess())
-            }
-            return rows
-        }
-    }
-
-    /// Runs `body` in one transaction; a database that cannot be reached is ``StoreError/unavailable(_:)``.
-    func transaction<T: Sendable>(
-        logger: Logger, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
-    ) async throws -> T {
-        try await PostgresFailure.answering {
-            try await self.withTransaction(logger: logger) { try await body($0) }
-        }
-    }
-}
+import _ConnectionPoolModule
 
 extension PostgresConnection {
     /// Runs a statement and collects its rows.
@@ -55,12 +33,18 @@ enum PostgresFailure {
 
     /// Runs `operation`; an error that says the database is away, or no answer within ``deadline``
     /// (the pool waits for a connection as long as the server is down), is ``StoreError/unavailable(_:)``.
-    static func answering<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws
-        -> T
-    {
+    /// `onExpiry` is called when the deadline passes first, before the caller is answered.
+    static func answering<T: Sendable>(
+        onExpiry: @escaping @Sendable () -> Void = {}, _ operation: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
         do {
             let reason = "no answer within \(deadline.components.seconds) s"
-            return try await withDeadline(deadline, expired: { StoreError.unavailable(reason) }, operation)
+            return try await withDeadline(
+                deadline,
+                expired: {
+                    onExpiry()
+                    return StoreError.unavailable(reason)
+                }, operation)
         } catch {
             throw map(error)
         }
@@ -72,7 +56,14 @@ enum PostgresFailure {
         if let transaction = error as? PostgresTransactionError {
             return map(transaction.closureError ?? transaction.beginError ?? transaction.commitError ?? error)
         }
+        if let error = error as? ConnectionPoolError, error == .connectionCreationCircuitBreakerTripped {
+            return StoreError.unavailable("no connection could be made for a minute; retrying")
+        }
         guard let error = error as? PSQLError else { return error }
+        // The server refused the connection: a wrong password (class 28), an unknown database (3D000).
+        if let state = error.serverInfo?[.sqlState], state.hasPrefix("28") || state == "3D000" {
+            return StoreError.connectionRejected(error.serverInfo?[.message] ?? state)
+        }
         let unreachable: [PSQLError.Code] = [
             .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed,
             .sslUnsupported, .failedToAddSSLHandler,

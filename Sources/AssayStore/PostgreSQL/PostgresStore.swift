@@ -12,7 +12,7 @@ import Synchronization
 /// through), wakes this process's workers when any process enqueues.
 public final class PostgresStore: AssayStore {
     public let jobs: any JobQueueDriver
-    private let client: PostgresClient
+    private let client: PostgresPool
     private let url: PostgresDatabaseURL
     private let notifier: JobNotifier
     private let logger: Logger
@@ -20,28 +20,29 @@ public final class PostgresStore: AssayStore {
     private let submissionWriter: PostgresSubmissionWriter
     private let resultWriter: PostgresResultWriter
     private let workReads: RequestBatcher<String, SubmissionWork?>
-    private let runner: Mutex<Task<Void, Never>?>
     private let assessmentCache = Mutex<[String: Assessment]>([:])
     private static let assessmentCacheLimit = 1000
 
     /// Connects, and applies pending migrations when asked.
     ///
     /// The connection pool runs from here until ``close()``, since migrations and one-shot commands
-    /// need it before (or without) a service group.
+    /// need it before (or without) a service group. A server that refuses the connection (wrong
+    /// password, unknown database) fails the opening at once with ``StoreError/connectionRejected(_:)``.
+    /// At most `maximumPendingWrites` writes of each kind wait for their transaction; more fail with
+    /// ``StoreError/overloaded(pending:)``.
     public static func open(
         url: String, migrate: Bool = true, notifier: JobNotifier = JobNotifier(),
-        logger: Logger, now: @escaping @Sendable () -> Date = Date.init
+        maximumPendingWrites: Int = 4096, logger: Logger, now: @escaping @Sendable () -> Date = Date.init
     ) async throws -> PostgresStore {
         let databaseURL = try PostgresDatabaseURL(url)
-        var configuration = databaseURL.clientConfiguration()
-        configuration.options.maximumConnections = 32
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        let runner = Task.immediate { await client.run() }
+        try await checkConnection(databaseURL, logger: logger)
+        let client = PostgresPool(url: databaseURL, maximumConnections: 32, logger: logger)
         let store = PostgresStore(
-            client: client, runner: runner, url: databaseURL, notifier: notifier, logger: logger, now: now)
+            client: client, url: databaseURL, notifier: notifier, maximumPendingWrites: maximumPendingWrites,
+            logger: logger, now: now)
         do {
             if migrate {
-                let applied = try await PostgresMigrations.apply(client: client, logger: logger)
+                let applied = try await PostgresMigrations.apply(client: client.client, logger: logger)
                 if !applied.isEmpty {
                     logger.info("database migrated", metadata: ["versions": .string("\(applied)")])
                 }
@@ -53,20 +54,37 @@ public final class PostgresStore: AssayStore {
         return store
     }
 
+    /// Connects once, on a connection of its own, within ``PostgresFailure/deadline``: a refusal
+    /// (``StoreError/connectionRejected(_:)``) ends the start; a server not answering yet is left
+    /// to the pool, which waits for it.
+    private static func checkConnection(_ url: PostgresDatabaseURL, logger: Logger) async throws {
+        do {
+            try await PostgresFailure.answering {
+                let connection = try await PostgresConnection.connect(
+                    configuration: try url.connectionConfiguration(), id: 0, logger: logger)
+                try await connection.close()
+            }
+        } catch let error as StoreError {
+            if case .connectionRejected = error { throw error }
+            logger.warning("the database does not answer yet", metadata: ["error": .string("\(error)")])
+        }
+    }
+
     private init(
-        client: PostgresClient, runner: Task<Void, Never>, url: PostgresDatabaseURL, notifier: JobNotifier,
+        client: PostgresPool, url: PostgresDatabaseURL, notifier: JobNotifier, maximumPendingWrites: Int,
         logger: Logger, now: @escaping @Sendable () -> Date
     ) {
         self.client = client
         self.url = url
         self.notifier = notifier
         self.logger = logger
-        self.runner = Mutex(runner)
         jobDriver = PostgresJobDriver(client: client, notifier: notifier, logger: logger, now: now)
         jobs = jobDriver
-        submissionWriter = PostgresSubmissionWriter(client: client, jobDriver: jobDriver, logger: logger)
-        resultWriter = PostgresResultWriter(client: client, jobDriver: jobDriver, logger: logger)
-        workReads = RequestBatcher(maximumBatch: 256) { ids in
+        submissionWriter = PostgresSubmissionWriter(
+            client: client, jobDriver: jobDriver, maximumPending: maximumPendingWrites, logger: logger)
+        resultWriter = PostgresResultWriter(
+            client: client, jobDriver: jobDriver, maximumPending: maximumPendingWrites, logger: logger)
+        workReads = RequestBatcher(maximumBatch: 256, maximumPending: maximumPendingWrites) { ids in
             do {
                 let found = try await Self.submissionWork(ids: ids, client: client, logger: logger)
                 return ids.map { found[$0] ?? .success(nil) }
@@ -84,7 +102,7 @@ public final class PostgresStore: AssayStore {
     /// Applies migrations not yet applied; returns their versions.
     @discardableResult
     public func migrate() async throws -> [Int] {
-        try await PostgresMigrations.apply(client: client, logger: logger)
+        try await PostgresMigrations.apply(client: client.client, logger: logger)
     }
 
     public func ping() async throws {
@@ -92,9 +110,7 @@ public final class PostgresStore: AssayStore {
     }
 
     public func close() async throws {
-        guard let runner = runner.withLock({ $0.take() }) else { return }
-        runner.cancel()
-        await runner.value
+        await client.close()
     }
 
     // MARK: Assessments
@@ -163,7 +179,7 @@ public final class PostgresStore: AssayStore {
 
     /// The submissions of `ids` that exist, each decoded alone: a row that does not decode fails
     /// only its own reader.
-    private static func submissionWork(ids: [String], client: PostgresClient, logger: Logger) async throws
+    private static func submissionWork(ids: [String], client: PostgresPool, logger: Logger) async throws
         -> [String: Result<SubmissionWork?, any Error>]
     {
         let rows = try await client.rows(
@@ -187,34 +203,33 @@ public final class PostgresStore: AssayStore {
         return found
     }
 
+    /// A page of submissions, newest first; the filters are bound values, folded into the plan of
+    /// this one-off statement, so that a filtered list reads the index of its filter and counts
+    /// from it, never the whole table.
     public func listSubmissions(_ query: SubmissionQuery) async throws -> Page<SubmissionRecord> {
         let status = query.status?.rawValue
         let rows = try await client.rows(
             """
-            SELECT *, count(*) OVER () AS total FROM (\(unescaped: Self.withStatus)) AS s
-            WHERE (\(query.assessmentID)::text IS NULL OR s.assessment_id = \(query.assessmentID)::text)
-              AND (\(status)::text IS NULL OR s.status = \(status)::text)
-            ORDER BY s.created_at DESC, s.id LIMIT \(query.limit) OFFSET \(query.offset)
+            SELECT \(unescaped: Self.columns) FROM submissions
+            WHERE (\(query.assessmentID)::text IS NULL OR assessment_id = \(query.assessmentID)::text)
+              AND (\(status)::text IS NULL OR status = \(status)::text)
+            ORDER BY created_at DESC, id LIMIT \(query.limit) OFFSET \(query.offset)
             """, logger: logger)
-        let items = try rows.map(Self.submission(from:))
-        if let total = try rows.first?.int("total") { return Page(items: items, total: total) }
         let count = try await client.rows(
             """
-            SELECT count(*) AS total FROM (\(unescaped: Self.withStatus)) AS s
-            WHERE (\(query.assessmentID)::text IS NULL OR s.assessment_id = \(query.assessmentID)::text)
-              AND (\(status)::text IS NULL OR s.status = \(status)::text)
+            SELECT count(*) AS total FROM submissions
+            WHERE (\(query.assessmentID)::text IS NULL OR assessment_id = \(query.assessmentID)::text)
+              AND (\(status)::text IS NULL OR status = \(status)::text)
             """, logger: logger)
-        return Page(items: items, total: try count.first?.int("total") ?? 0)
+        return Page(items: try rows.map(Self.submission(from:)), total: try count.first?.int("total") ?? 0)
     }
 
-    /// Submissions with their status (``SubmissionStatusSQL``).
-    static let withStatus = """
-        SELECT s.id, s.assessment_id, s.content::text AS content, s.created_at, \(SubmissionStatusSQL.column)
-        FROM submissions s
-        """
+    /// The columns of a submission, as ``submission(from:)`` reads them; `status` is kept by
+    /// triggers (``SubmissionStatusSQL``).
+    static let columns = "id, assessment_id, content::text AS content, created_at, status"
 
     static func submissionQuery(id: String) -> PostgresQuery {
-        "SELECT * FROM (\(unescaped: withStatus) WHERE s.id = \(id)) AS s"
+        "SELECT \(unescaped: columns) FROM submissions WHERE id = \(id)"
     }
 
     static func submissions(

@@ -12,10 +12,10 @@ import Synchronization
 final class PostgresSubmissionWriter: Sendable {
     private let batcher: TransactionBatcher<PendingSubmission, SubmissionInsertOutcome>
 
-    init(client: PostgresClient, jobDriver: PostgresJobDriver, logger: Logger) {
+    init(client: PostgresPool, jobDriver: PostgresJobDriver, maximumPending: Int, logger: Logger) {
         let known = KnownAssessments()
         batcher = TransactionBatcher(
-            flushes: 2,
+            maximumPending: maximumPending, flushes: 2,
             write: { batch in
                 try await client.transaction(logger: logger) { connection in
                     try await SubmissionBatch.insert(
@@ -96,7 +96,7 @@ final class PostgresSubmissionWriter: Sendable {
                             \(submissions.map { $0.requestFingerprint ?? "" })::text[],
                             \(submissions.map(\.createdAt))::timestamptz[])
                     AS t(id, assessment_id, content, idempotency_key, fingerprint, created_at)
-                ON CONFLICT (idempotency_key) DO NOTHING
+                ON CONFLICT DO NOTHING
                 RETURNING id
                 """, logger: logger)
             return Set(try rows.map { try $0.string("id") })

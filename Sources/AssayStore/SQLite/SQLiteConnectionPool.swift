@@ -8,6 +8,10 @@ import Synchronization
 /// SQLite allows one writer at a time; serialising writes in the process means no request ever
 /// sees "database is locked", and WAL mode lets readers run beside the writer. Between processes
 /// the busy timeout makes writers wait their turn.
+///
+/// A write that fails because the database is read-only, full, or locked by another process past
+/// the busy timeout throws ``StoreError/readOnly(_:)``, ``StoreError/full(_:)`` or
+/// ``StoreError/busy(_:)``, and the pool remembers it until a write succeeds: ``writeFailure``.
 final class SQLiteConnectionPool: Sendable {
     private let writer: SQLiteConnection
     private let writeLock = AsyncLock()
@@ -16,6 +20,10 @@ final class SQLiteConnectionPool: Sendable {
     /// Reads in flight, and whether the pool is closed: a connection is closed only once no
     /// statement runs on it, since SQLite must not close a handle another thread is using.
     private let readState = Mutex((inFlight: 0, closed: false))
+    private let lastWriteFailure = Mutex<StoreError?>(nil)
+
+    /// Why the last write failed, if the database refused it and no write has succeeded since.
+    var writeFailure: StoreError? { lastWriteFailure.withLock { $0 } }
 
     private init(writer: SQLiteConnection, readers: [SQLiteConnection]) {
         self.writer = writer
@@ -56,14 +64,16 @@ final class SQLiteConnectionPool: Sendable {
     func transaction<T>(_ body: (SQLiteConnection) async throws -> T) async throws -> T {
         try await writeLock.withLock {
             try checkOpen()
-            try await writer.run("BEGIN IMMEDIATE")
-            do {
-                let result = try await body(writer)
-                try await writer.run("COMMIT")
-                return result
-            } catch {
-                _ = try? await writer.run("ROLLBACK")
-                throw error
+            return try await recordingOutcome {
+                try await writer.run("BEGIN IMMEDIATE")
+                do {
+                    let result = try await body(writer)
+                    try await writer.run("COMMIT")
+                    return result
+                } catch {
+                    _ = try? await writer.run("ROLLBACK")
+                    throw error
+                }
             }
         }
     }
@@ -73,7 +83,30 @@ final class SQLiteConnectionPool: Sendable {
     func write(_ query: SQLiteQuery) async throws -> [SQLiteRow] {
         try await writeLock.withLock {
             try checkOpen()
-            return try await writer.run(query)
+            return try await recordingOutcome { try await writer.run(query) }
+        }
+    }
+
+    /// Runs a write; the database's refusal becomes a ``StoreError`` that is remembered, a success forgets it.
+    private func recordingOutcome<T>(_ write: () async throws -> T) async throws -> T {
+        do {
+            let result = try await write()
+            lastWriteFailure.withLock { $0 = nil }
+            return result
+        } catch let error as SQLiteError {
+            guard let refusal = Self.refusal(error) else { throw error }
+            lastWriteFailure.withLock { $0 = refusal }
+            throw refusal
+        }
+    }
+
+    /// The store's account of an error that every write would meet now, or `nil` for one statement's error.
+    private static func refusal(_ error: SQLiteError) -> StoreError? {
+        switch error.reason {
+        case .readOnly, .permission, .cantOpen: .readOnly(error.message)
+        case .full: .full(error.message)
+        case .busy, .locked: .busy(error.message)
+        default: nil
         }
     }
 

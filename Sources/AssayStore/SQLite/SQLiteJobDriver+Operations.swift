@@ -56,8 +56,8 @@ extension SQLiteJobDriver {
     }
 
     public func workers(seenSince date: Date) async throws -> [WorkerHeartbeat] {
-        try await pool.write("DELETE FROM job_workers WHERE last_seen_at < \(date)")
-        let rows = try await pool.read("SELECT * FROM job_workers ORDER BY started_at, id")
+        let rows = try await pool.read(
+            "SELECT * FROM job_workers WHERE last_seen_at >= \(date) ORDER BY started_at, id")
         return rows.map { row in
             WorkerHeartbeat(
                 workerID: row.string("id") ?? "",
@@ -73,6 +73,8 @@ extension SQLiteJobDriver {
     }
 
     public func pruneCompletedJobs(before date: Date, limit: Int) async throws -> Int {
+        try await pool.write(
+            "DELETE FROM job_workers WHERE last_seen_at < \(now() - WorkerHeartbeat.staleAfter.seconds)")
         try await pool.write(
             "DELETE FROM job_completions WHERE minute < \(now().timeIntervalSince1970 - JobCompletionCounts.kept)"
         )

@@ -17,7 +17,8 @@ public final class SQLiteJobDriver: JobQueueDriver {
         self.pool = pool
         self.notifier = notifier
         self.now = now
-        completions = TransactionBatcher { leases in
+        // Completions are bounded by the workers' concurrency, not by a setting.
+        completions = TransactionBatcher(maximumPending: .max) { leases in
             try await pool.transaction { try await Self.complete(leases, on: $0, now: now()) }
         }
     }

@@ -100,6 +100,47 @@ enum SQLiteMigrations {
         Migration(
             version: 4, name: "since when no worker has known a job's kind",
             statements: ["ALTER TABLE jobs ADD COLUMN kind_unknown_since REAL"]),
+        Migration(
+            version: 5, name: "submission status kept in a column",
+            statements: [
+                "ALTER TABLE submissions ADD COLUMN status TEXT NOT NULL DEFAULT 'queued'",
+                "UPDATE submissions AS s SET status = \(unsafeRaw: SubmissionStatusSQL.expression)",
+                "CREATE INDEX submissions_status_created ON submissions (status, created_at DESC, id)",
+                """
+                CREATE INDEX submissions_assessment_status_created
+                ON submissions (assessment_id, status, created_at DESC, id)
+                """,
+                """
+                CREATE TRIGGER jobs_inserted_submission_status AFTER INSERT ON jobs
+                WHEN NEW.dedupe_key IS NOT NULL
+                BEGIN
+                    UPDATE submissions SET status = \(unsafeRaw: SubmissionStatusSQL.derived(id: "NEW.dedupe_key"))
+                    WHERE id = NEW.dedupe_key;
+                END
+                """,
+                """
+                CREATE TRIGGER jobs_updated_submission_status AFTER UPDATE OF state, attempt ON jobs
+                WHEN NEW.dedupe_key IS NOT NULL AND (OLD.state IS NOT NEW.state OR OLD.attempt IS NOT NEW.attempt)
+                BEGIN
+                    UPDATE submissions SET status = \(unsafeRaw: SubmissionStatusSQL.derived(id: "NEW.dedupe_key"))
+                    WHERE id = NEW.dedupe_key;
+                END
+                """,
+                """
+                CREATE TRIGGER evaluations_submission_status AFTER INSERT ON evaluations
+                BEGIN
+                    UPDATE submissions SET status = \(unsafeRaw: SubmissionStatusSQL.derived(id: "NEW.submission_id"))
+                    WHERE id = NEW.submission_id;
+                END
+                """,
+                """
+                CREATE TRIGGER reports_submission_status AFTER INSERT ON reports
+                BEGIN
+                    UPDATE submissions SET status = \(unsafeRaw: SubmissionStatusSQL.derived(id: "NEW.submission_id"))
+                    WHERE id = NEW.submission_id;
+                END
+                """,
+            ]),
     ]
 
     /// Applies the steps this database has not seen yet; safe when several processes start at once.

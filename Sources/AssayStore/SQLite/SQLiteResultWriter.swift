@@ -8,8 +8,9 @@ final class SQLiteResultWriter: Sendable {
     private let evaluations: TransactionBatcher<PendingEvaluation, Void>
     private let reports: TransactionBatcher<PendingReport, Void>
 
-    init(pool: SQLiteConnectionPool, jobDriver: SQLiteJobDriver) {
+    init(pool: SQLiteConnectionPool, jobDriver: SQLiteJobDriver, maximumPending: Int) {
         evaluations = TransactionBatcher(
+            maximumPending: maximumPending,
             write: { batch in
                 try await pool.transaction { connection in
                     let rows = batch.map { pending -> SQLiteQuery in
@@ -27,7 +28,7 @@ final class SQLiteResultWriter: Sendable {
             afterCommit: { batch, _ in
                 for queue in Set(batch.map(\.job.queue)) { jobDriver.notifier.notify(queue: queue) }
             })
-        reports = TransactionBatcher { batch in
+        reports = TransactionBatcher(maximumPending: maximumPending) { batch in
             try await pool.transaction { connection in
                 let rows = batch.map { pending -> SQLiteQuery in
                     "(\(pending.report.submissionID), \(json: pending.document), \(pending.report.generatedAt))"

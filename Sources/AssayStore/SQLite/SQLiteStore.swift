@@ -14,16 +14,19 @@ public final class SQLiteStore: AssayStore {
     ///
     /// A folder it creates has mode 0700, and a database file it creates mode 0600, which SQLite
     /// gives its `-wal` and `-shm` files too: candidates' answers are for the owner's eyes only.
+    /// At most `maximumPendingWrites` writes of each kind wait for their transaction; more fail
+    /// with ``StoreError/overloaded(pending:)``.
     public static func open(
-        path: String, migrate: Bool = true, notifier: JobNotifier = JobNotifier(), logger: Logger,
-        now: @escaping @Sendable () -> Date = Date.init
+        path: String, migrate: Bool = true, notifier: JobNotifier = JobNotifier(),
+        maximumPendingWrites: Int = 4096, logger: Logger, now: @escaping @Sendable () -> Date = Date.init
     ) async throws -> SQLiteStore {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(
             at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         SQLiteConnectionPool.createPrivateFile(path: path)
         let pool = try await SQLiteConnectionPool.open(path: path, readerCount: 4, logger: logger)
-        let store = SQLiteStore(pool: pool, notifier: notifier, now: now)
+        let store = SQLiteStore(
+            pool: pool, notifier: notifier, maximumPendingWrites: maximumPendingWrites, now: now)
         if migrate {
             let applied = try await store.migrate()
             if !applied.isEmpty {
@@ -34,12 +37,17 @@ public final class SQLiteStore: AssayStore {
         return store
     }
 
-    private init(pool: SQLiteConnectionPool, notifier: JobNotifier, now: @escaping @Sendable () -> Date) {
+    private init(
+        pool: SQLiteConnectionPool, notifier: JobNotifier, maximumPendingWrites: Int,
+        now: @escaping @Sendable () -> Date
+    ) {
         self.pool = pool
         self.jobDriver = SQLiteJobDriver(pool: pool, notifier: notifier, now: now)
         self.jobs = jobDriver
-        self.submissionWriter = SQLiteSubmissionWriter(pool: pool, jobDriver: jobDriver)
-        self.resultWriter = SQLiteResultWriter(pool: pool, jobDriver: jobDriver)
+        self.submissionWriter = SQLiteSubmissionWriter(
+            pool: pool, jobDriver: jobDriver, maximumPending: maximumPendingWrites)
+        self.resultWriter = SQLiteResultWriter(
+            pool: pool, jobDriver: jobDriver, maximumPending: maximumPendingWrites)
     }
 
     private let jobDriver: SQLiteJobDriver
@@ -54,8 +62,11 @@ public final class SQLiteStore: AssayStore {
         try await SQLiteMigrations.apply(to: pool)
     }
 
+    /// Reads once, and throws why the last write failed when the database refused it (read-only,
+    /// full, locked) and no write has succeeded since.
     public func ping() async throws {
         _ = try await pool.read("SELECT 1")
+        if let failure = pool.writeFailure { throw failure }
     }
 
     public func close() async throws {
@@ -132,34 +143,33 @@ public final class SQLiteStore: AssayStore {
         }
     }
 
+    /// A page of submissions, newest first; only the filters asked for are in the statement, so
+    /// that a filtered list reads the index of its filter and counts from it.
     public func listSubmissions(_ query: SubmissionQuery) async throws -> Page<SubmissionRecord> {
-        let filtered: SQLiteQuery = """
-            SELECT * FROM (\(Self.submissionsWithStatus(assessmentID: query.assessmentID)))
-            WHERE \(query.status?.rawValue) IS NULL OR status = \(query.status?.rawValue)
-            """
+        var conditions: [SQLiteQuery] = ["1"]
+        if let assessmentID = query.assessmentID { conditions.append("assessment_id = \(assessmentID)") }
+        if let status = query.status { conditions.append("status = \(status.rawValue)") }
+        let filter = SQLiteQuery.joined(conditions, separator: " AND ")
         let rows = try await pool.read(
-            "\(filtered) ORDER BY created_at DESC, id LIMIT \(query.limit) OFFSET \(query.offset)")
+            """
+            SELECT \(unsafeRaw: Self.columns) FROM submissions WHERE \(filter)
+            ORDER BY created_at DESC, id LIMIT \(query.limit) OFFSET \(query.offset)
+            """)
         let total =
-            try await pool.read("SELECT count(*) AS total FROM (\(filtered))").first?.int("total") ?? 0
+            try await pool.read("SELECT count(*) AS total FROM submissions WHERE \(filter)").first?
+            .int("total") ?? 0
         return Page(items: try rows.map(Self.submission(from:)), total: total)
     }
 
     static func submission(
         id: String, on run: (SQLiteQuery) async throws -> [SQLiteRow]
     ) async throws -> SubmissionRecord? {
-        let rows = try await run(
-            "SELECT * FROM (\(submissionsWithStatus(assessmentID: nil))) WHERE id = \(id)")
+        let rows = try await run("SELECT \(unsafeRaw: columns) FROM submissions WHERE id = \(id)")
         return try rows.first.map(submission(from:))
     }
 
-    /// Submissions with their status (``SubmissionStatusSQL``), of one assessment or of all.
-    private static func submissionsWithStatus(assessmentID: String?) -> SQLiteQuery {
-        """
-        SELECT s.id, s.assessment_id, s.content, s.created_at, \(unsafeRaw: SubmissionStatusSQL.column)
-        FROM submissions s
-        WHERE \(assessmentID) IS NULL OR s.assessment_id = \(assessmentID)
-        """
-    }
+    /// The columns of a submission; `status` is kept by triggers (``SubmissionStatusSQL``).
+    private static let columns = "id, assessment_id, content, created_at, status"
 
     private static func submission(from row: SQLiteRow) throws -> SubmissionRecord {
         SubmissionRecord(

@@ -10,8 +10,9 @@ import SQLiteNIO
 final class SQLiteSubmissionWriter: Sendable {
     private let batcher: TransactionBatcher<PendingSubmission, SubmissionInsertOutcome>
 
-    init(pool: SQLiteConnectionPool, jobDriver: SQLiteJobDriver) {
+    init(pool: SQLiteConnectionPool, jobDriver: SQLiteJobDriver, maximumPending: Int) {
         batcher = TransactionBatcher(
+            maximumPending: maximumPending,
             write: { batch in
                 try await pool.transaction { connection in
                     try await SubmissionBatch.insert(
@@ -67,7 +68,7 @@ final class SQLiteSubmissionWriter: Sendable {
                 """
                 INSERT INTO submissions (id, assessment_id, content, idempotency_key, request_fingerprint, created_at)
                 VALUES \(SQLiteQuery.joined(rows))
-                ON CONFLICT (idempotency_key) DO NOTHING
+                ON CONFLICT DO NOTHING
                 RETURNING id
                 """)
             return Set(inserted.compactMap { $0.string("id") })

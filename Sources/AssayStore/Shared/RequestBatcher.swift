@@ -7,6 +7,9 @@ import Synchronization
 /// while they run wait for the next flush, which takes all of them at once. A lone caller is
 /// flushed at once, alone. Two flushes in flight keep a database busy while the other batch
 /// travels (for backends whose writes may overlap).
+///
+/// At most `maximumPending` requests wait for a flush; one more fails at once with
+/// ``StoreError/overloaded(pending:)`` instead of queueing without end behind a slow database.
 final class RequestBatcher<Item: Sendable, Output: Sendable>: Sendable {
     typealias Flush = @Sendable ([Item]) async -> [Result<Output, any Error>]
 
@@ -22,25 +25,38 @@ final class RequestBatcher<Item: Sendable, Output: Sendable>: Sendable {
 
     private let state = Mutex(State())
     private let maximumBatch: Int
+    private let maximumPending: Int
     private let flushes: Int
     private let flush: Flush
 
-    init(maximumBatch: Int, flushes: Int = 1, flush: @escaping Flush) {
+    init(maximumBatch: Int, maximumPending: Int, flushes: Int = 1, flush: @escaping Flush) {
         self.maximumBatch = maximumBatch
+        self.maximumPending = maximumPending
         self.flushes = flushes
         self.flush = flush
     }
 
     func submit(_ item: Item) async throws -> Output {
         try await withCheckedThrowingContinuation { continuation in
-            let startsFlush = state.withLock { state -> Bool in
+            let admission = state.withLock { state -> Admission in
+                guard state.pending.count < maximumPending else { return .refused(state.pending.count) }
                 state.pending.append(Pending(item: item, continuation: continuation))
-                guard state.flushing < flushes else { return false }
+                guard state.flushing < flushes else { return .queued }
                 state.flushing += 1
-                return true
+                return .startsFlush
             }
-            if startsFlush { Task { await self.drain() } }
+            switch admission {
+            case .refused(let pending): continuation.resume(throwing: StoreError.overloaded(pending: pending))
+            case .queued: break
+            case .startsFlush: Task { await self.drain() }
+            }
         }
+    }
+
+    private enum Admission {
+        case refused(Int)
+        case queued
+        case startsFlush
     }
 
     private func drain() async {

@@ -23,7 +23,7 @@ protocol SubmissionBatchTransaction {
     func submissions(idempotencyKeys keys: [String]) async throws -> [String: (
         id: String, fingerprint: String?
     )]
-    /// Inserts the submissions, skipping any whose idempotency key is taken; returns the ids inserted.
+    /// Inserts the submissions, skipping any whose id or idempotency key is taken; returns the ids inserted.
     func insertSubmissions(_ batch: [PendingSubmission]) async throws -> Set<String>
     /// Enqueues the jobs in this transaction.
     func enqueue(_ jobs: [JobRequest]) async throws
@@ -36,7 +36,8 @@ protocol SubmissionBatchTransaction {
 /// A submission to an unknown assessment fails alone. A submission whose idempotency key is held
 /// already (by an earlier request, or by an earlier one in the same batch) returns that submission
 /// when its fingerprint matches, and fails with ``StoreError/idempotencyKeyReused(_:)`` when not.
-/// Every other submission is inserted with its job.
+/// A submission whose id is stored already (its first commit succeeded, though its caller was
+/// told otherwise) returns the stored one. Every other submission is inserted with its job.
 enum SubmissionBatch {
     static func insert(_ batch: [PendingSubmission], in transaction: some SubmissionBatchTransaction)
         async throws -> [Result<SubmissionInsertOutcome, any Error>]
@@ -83,6 +84,10 @@ enum SubmissionBatch {
             {
                 // Another process committed the same key between our look-up and our insert.
                 results[index] = try await replay(stored, of: submission, key: key, in: transaction)
+            } else if let stored = try await transaction.submission(id: submission.id) {
+                // This very submission was committed before: its batch is written again after a
+                // failure that came once its commit had succeeded.
+                results[index] = .success(.replayed(stored))
             } else {
                 results[index] = .failure(
                     StoreError.unavailable("submission \(submission.id) was not stored"))

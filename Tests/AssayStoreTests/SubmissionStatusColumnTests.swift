@@ -1,0 +1,108 @@
+import AssayCore
+import AssayTestSupport
+import Foundation
+import JobQueue
+import Testing
+
+@testable import AssayStore
+
+/// The status kept in `submissions.status` follows every change, and the filtered list reads it.
+@Suite("Submission status column, on every backend", .timeLimit(.minutes(2)))
+struct SubmissionStatusColumnTests {
+    /// How many submissions' stored status differs from the one derived from their jobs and results.
+    func disagreements(_ fixture: StoreFixture) async throws -> Int {
+        let sql =
+            "SELECT count(*) AS n FROM submissions s WHERE s.status <> (\(SubmissionStatusSQL.expression))"
+        switch fixture.database.backend {
+        case .sqlite:
+            let store = try #require(fixture.store as? SQLiteStore)
+            return try await store.pool.read(SQLiteQuery(stringLiteral: sql)).first?.int("n") ?? -1
+        case .postgres:
+            return try await TestDatabase.postgresCount(url: fixture.database.url, sql)
+        }
+    }
+
+    /// Stores a submission with its scoring job; returns its id.
+    func submit(_ fixture: StoreFixture) async throws -> String {
+        let new = fixture.newSubmission()
+        _ = try await fixture.store.insertSubmission(new, job: fixture.scoringJob(for: new.id))
+        fixture.clock.advance(seconds: 1)
+        return new.id
+    }
+
+    /// Claims the next scoring job, which belongs to `id`.
+    func claim(_ fixture: StoreFixture, _ id: String) async throws -> JobLease {
+        let jobs = try await fixture.store.jobs.claimNextJobs(
+            queue: "scoring-jobs", limit: 1, owner: "w", leaseDuration: .seconds(30))
+        let job = try #require(jobs.first)
+        #expect(job.dedupeKey == id)
+        return try #require(job.lease)
+    }
+
+    /// Fails the attempt of `lease` for good.
+    func kill(_ fixture: StoreFixture, _ lease: JobLease) async throws -> JobState {
+        try await fixture.store.jobs.fail(
+            lease,
+            error: JobAttemptError(attempt: lease.attempt, failedAt: fixture.clock.now(), message: "x"),
+            retryAt: nil)
+    }
+
+    func evaluation(_ fixture: StoreFixture, _ id: String) async throws -> Evaluation {
+        let content = fixture.newSubmission().content
+        return try await RubricScorer().evaluate(
+            submissionID: id, content: content, for: fixture.assessment, at: fixture.clock.now())
+    }
+
+    @Test(
+        "submit, claim, retry, death, retry of the dead, evaluation and report keep the stored status true",
+        arguments: TestBackend.allCases)
+    func statusFollowsEveryChange(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { fixture in
+            let store = fixture.store
+            // Claims take the oldest job first: submitted in the order they are claimed.
+            let completed = try await submit(fixture)
+            let reporting = try await submit(fixture)
+            let failed = try await submit(fixture)
+            let revived = try await submit(fixture)
+            let scoring = try await submit(fixture)
+            let queued = try await submit(fixture)
+
+            for id in [completed, reporting] {
+                let lease = try await claim(fixture, id)
+                let evaluation = try await evaluation(fixture, id)
+                try await store.insertEvaluation(
+                    evaluation,
+                    job: JobRequest(queue: "report-jobs", kind: "k", payload: Data("{}".utf8), dedupeKey: id))
+                try await store.jobs.complete(lease)
+                if id == completed {
+                    try await store.insertReport(
+                        ReportBuilder.build(
+                            submissionID: id, assessment: fixture.assessment,
+                            content: fixture.newSubmission().content, evaluation: evaluation,
+                            generatedAt: fixture.clock.now()))
+                }
+            }
+            #expect(try await kill(fixture, try await claim(fixture, failed)) == .dead)
+            let revivedLease = try await claim(fixture, revived)
+            #expect(try await kill(fixture, revivedLease) == .dead)
+            #expect(try await store.submission(id: revived)?.status == .failed)
+            _ = try await store.jobs.retryDeadJob(id: revivedLease.jobID)
+            _ = try await claim(fixture, scoring)
+
+            #expect(try await disagreements(fixture) == 0)
+            let expected: [SubmissionStatus: [String]] = [
+                .queued: [revived, queued], .scoring: [scoring], .reporting: [reporting],
+                .completed: [completed], .failed: [failed],
+            ]
+            for (status, ids) in expected {
+                let page = try await store.listSubmissions(SubmissionQuery(status: status))
+                #expect(Set(page.items.map(\.id)) == Set(ids), "\(status)")
+                #expect(page.total == ids.count, "\(status)")
+                #expect(page.items.allSatisfy { $0.status == status })
+                let ofAssessment = try await store.listSubmissions(
+                    SubmissionQuery(assessmentID: fixture.assessment.id, status: status))
+                #expect(ofAssessment.total == ids.count, "\(status) of the assessment")
+            }
+        }
+    }
+}
