@@ -13,14 +13,15 @@ struct ClosureHandler: JobHandler {
     func handle(_ job: Job, logger: Logger) async throws { try await body(job) }
 }
 
-/// Runs a ``JobWorker`` in a service group for the duration of `body`, then shuts it down gracefully.
+/// Runs a ``JobWorker`` (on `source`, or database claims) in a service group for the duration of `body`, then shuts it down gracefully.
 func withWorker(
-    driver: any JobQueueDriver, handlers: [any JobHandler], options: JobWorkerOptions,
-    _ body: () async throws -> Void
+    driver: any JobQueueDriver, source: (any JobAttemptSource)? = nil, handlers: [any JobHandler],
+    options: JobWorkerOptions, _ body: () async throws -> Void
 ) async throws {
     var logger = Logger(label: "test")
     logger.logLevel = .warning
-    let worker = JobWorker(driver: driver, handlers: handlers, options: options, logger: logger)
+    let worker = JobWorker(
+        driver: driver, source: source, handlers: handlers, options: options, logger: logger)
     let group = ServiceGroup(services: [worker], logger: logger)
     try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask { try await group.run() }
