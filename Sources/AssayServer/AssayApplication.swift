@@ -113,12 +113,14 @@ public enum AssayApplication {
                 idleTimeout: TimeAmount(configuration.httpIdleTimeout)))
     }
 
-    /// The queue status: per-queue counts and the workers alive, as the admin endpoint and
-    /// `assay queue status` show it.
+    /// The queue status: per-queue counts, with the sections `contributors` add, and the workers
+    /// alive, as the admin endpoint and `assay queue status` show it.
     public static func queueStatus(
-        store: any AssayStore, queues: [String], mode: String, backend: String, now: Date
+        store: any AssayStore, queues: [String], mode: String, backend: String, now: Date,
+        contributors: [any QueueStatusContributor] = []
     ) async throws -> QueueStatusResponse {
-        let statistics = try await store.jobs.statistics(queues: queues)
+        var statistics = try await store.jobs.statistics(queues: queues)
+        for contributor in contributors { await contributor.contribute(to: &statistics) }
         let workers = try await store.jobs.workers(seenSince: now - WorkerHeartbeat.staleAfter.seconds)
         return QueueStatusResponse(
             serviceBusEnabled: mode == "service_bus", mode: mode, backend: backend,

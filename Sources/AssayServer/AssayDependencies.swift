@@ -14,13 +14,15 @@ public struct AssayDependencies: Sendable {
     public var queueMode: String
     /// The database behind the store: `sqlite` or `postgresql`.
     public var backendName: String
+    /// Backends beside the database whose numbers the queue status shows, such as a broker's.
+    public var statusContributors: [any QueueStatusContributor]
     public var now: @Sendable () -> Date
 
     public init(
         store: any AssayStore, scoringQueue: String = "scoring-jobs",
         reportQueue: String = "report-jobs", retryPolicy: RetryPolicy = .default, adminToken: String,
         queueMode: String = "database", backendName: String = "sqlite",
-        now: @escaping @Sendable () -> Date = Date.init
+        statusContributors: [any QueueStatusContributor] = [], now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.store = store
         self.scoringQueue = scoringQueue
@@ -29,6 +31,7 @@ public struct AssayDependencies: Sendable {
         self.adminToken = adminToken
         self.queueMode = queueMode
         self.backendName = backendName
+        self.statusContributors = statusContributors
         self.now = now
     }
 }

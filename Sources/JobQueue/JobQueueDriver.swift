@@ -20,6 +20,18 @@ public protocol JobQueueDriver: Sendable {
     func claimNextJobs(queue: String, limit: Int, owner: String, leaseDuration: Duration) async throws
         -> [Job]
 
+    /// Claims the one job named `id` for `owner`, as a broker's delivery asks, and starts its next
+    /// attempt: a job that is available, waiting for its run-at (the delivery is its schedule), or
+    /// running under an expired lease (the expiry is recorded as ``claimNextJobs(queue:limit:owner:leaseDuration:)``
+    /// records it).
+    ///
+    /// `attempt` is the number of attempts the job had started when the delivery was sent: when it
+    /// is given and the job has started another number since, the delivery is stale and nothing is
+    /// claimed. Returns `nil`, claiming nothing, when the job is unknown, completed, dead, running
+    /// under a live lease, or stale; an expired lease on the job's last attempt makes it dead and
+    /// returns `nil`.
+    func claimJob(id: String, attempt: Int?, owner: String, leaseDuration: Duration) async throws -> Job?
+
     /// Extends the leases of running jobs, all in one round trip; returns the ids of the jobs whose
     /// lease was extended. A lease that was lost (expired and claimed again, or the job released
     /// or retried by an admin) is left out.

@@ -4,15 +4,17 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
-/// A service that claims jobs from its queues and runs them with their handlers.
+/// A service that takes job attempts from its source and runs them with their handlers.
 ///
-/// Each queue has its own loop that keeps up to `concurrency` jobs running, claims as many as it
-/// has free slots in one call, and sleeps until the driver's notifier or the poll interval wakes
+/// Each queue has its own loop that keeps up to `concurrency` jobs running, asks its
+/// ``JobAttemptSource`` (database claims unless told otherwise) for as many attempts as it has free
+/// slots in one call, and sleeps until the driver's notifier or the poll interval wakes
 /// it. On graceful shutdown it stops claiming, lets running jobs finish within the grace period,
 /// then cancels the rest and releases their leases without spending an attempt. Cancelling the task
 /// that runs it ends it at once: running jobs are cancelled and released, and no loop outlives it.
 public final class JobWorker: Service {
     private let driver: any JobQueueDriver
+    private let source: any JobAttemptSource
     private let handlers: [String: any JobHandler]
     private let options: JobWorkerOptions
     private let logger: Logger
@@ -21,11 +23,14 @@ public final class JobWorker: Service {
     private let signals: [String: WakeSignal]
     private let attempts = RunningAttempts()
 
+    /// A worker that records its results with `driver` and runs the attempts `source` hands out:
+    /// by default, ``DatabaseClaimSource`` claims on the same driver.
     public init(
-        driver: any JobQueueDriver, handlers: [any JobHandler], options: JobWorkerOptions, logger: Logger,
-        now: @escaping @Sendable () -> Date = Date.init
+        driver: any JobQueueDriver, source: (any JobAttemptSource)? = nil, handlers: [any JobHandler],
+        options: JobWorkerOptions, logger: Logger, now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.driver = driver
+        self.source = source ?? DatabaseClaimSource(driver: driver)
         self.handlers = Dictionary(handlers.map { ($0.kind, $0) }, uniquingKeysWith: { _, last in last })
         self.options = options
         var logger = logger
@@ -135,10 +140,10 @@ public final class JobWorker: Service {
         logger.warning(message, metadata: metadata.merging(["error": .string("\(error)")]) { $1 })
     }
 
-    /// Renews the leases of every running attempt in one call, a third of a lease apart; an attempt
-    /// whose lease was lost is cancelled. A renewal that fails (the database is away) is tried
-    /// again at the next turn; the attempts run on, and their results are refused if the lease
-    /// expired meanwhile.
+    /// Renews the leases of every running attempt in one call, a third of a lease apart, and beside
+    /// them the locks of their deliveries; an attempt whose lease was lost is cancelled. A renewal
+    /// that fails (the database or the broker is away) is tried again at the next turn; the
+    /// attempts run on, and their results are refused if the lease expired meanwhile.
     private func keepLeases() async {
         for await _ in AsyncTimerSequence(interval: options.leaseDuration / 3, clock: .continuous) {
             let held = attempts.leases()
@@ -148,6 +153,13 @@ public final class JobWorker: Service {
                 attempts.stop(held.filter { !renewed.contains($0.jobID) }, because: .leaseLost)
             } catch {
                 warn("lease renewal failed", error)
+            }
+            let deliveries = attempts.deliveries()
+            guard !deliveries.isEmpty else { continue }
+            do {
+                try await source.renew(deliveries)
+            } catch {
+                warn("delivery lock renewal failed", error)
             }
         }
     }
@@ -178,9 +190,9 @@ public final class JobWorker: Service {
                     }
                 }
                 fewFreeSince = nil
-                let jobs: [Job]
+                let claimed: [JobAttempt]
                 do {
-                    jobs = try await driver.claimNextJobs(
+                    claimed = try await source.nextAttempts(
                         queue: queue, limit: free, owner: options.workerID,
                         leaseDuration: options.leaseDuration)
                 } catch {
@@ -188,14 +200,14 @@ public final class JobWorker: Service {
                     await signal.wait(timeout: options.pollInterval)
                     continue
                 }
-                guard !jobs.isEmpty else {
+                guard !claimed.isEmpty else {
                     await signal.wait(timeout: options.pollInterval)
                     continue
                 }
-                running.add(jobs.count)
-                for job in jobs {
+                running.add(claimed.count)
+                for attempt in claimed {
                     group.addTask {
-                        await self.process(job)
+                        await self.process(attempt)
                         running.add(-1)
                         signal.wake()
                     }
@@ -216,31 +228,44 @@ public final class JobWorker: Service {
         }
     }
 
-    private func process(_ job: Job) async {
+    /// Runs the attempt, records its result in the database, then settles its delivery, if it came
+    /// with one.
+    private func process(_ attempt: JobAttempt) async {
+        let job = attempt.job
+        let lease = attempt.lease
         var logger = self.logger
         logger[metadataKey: "job_id"] = .string(job.id)
         logger[metadataKey: "queue"] = .string(job.queue)
         logger[metadataKey: "kind"] = .string(job.kind)
         logger[metadataKey: "attempt"] = .stringConvertible(job.attempt)
-        guard let lease = job.lease else { return }
-        guard let handler = handlers[job.kind] else {
-            await giveBack(job, lease: lease, logger: logger)
-            return
+        let settlement: JobAttemptSettlement
+        if let handler = handlers[job.kind] {
+            let started = ContinuousClock.now
+            let outcome = await runAttempt(attempt, handler: handler, logger: logger)
+            logger[metadataKey: "duration_ms"] = .stringConvertible(
+                Int((ContinuousClock.now - started).seconds * 1000))
+            settlement = await finish(lease, outcome: outcome, job: job, logger: logger)
+        } else {
+            settlement = await giveBack(job, lease: lease, logger: logger)
         }
-        let started = ContinuousClock.now
-        let outcome = await runAttempt(job, lease: lease, handler: handler, logger: logger)
-        logger[metadataKey: "duration_ms"] = .stringConvertible(
-            Int((ContinuousClock.now - started).seconds * 1000))
-        await finish(lease, outcome: outcome, job: job, logger: logger)
+        guard let delivery = attempt.delivery else { return }
+        do {
+            try await source.settle(delivery, as: settlement)
+        } catch {
+            warn(
+                "could not settle the delivery", error, metadata: ["message_id": .string(delivery.messageID)])
+        }
     }
 
     /// Runs the handler in a task of its own, which the lease keeper, its timeout (kept by the
     /// shared ``DeadlineWatch``) or the shutdown can cancel; the outcome says which did.
-    private func runAttempt(_ job: Job, lease: JobLease, handler: any JobHandler, logger: Logger) async
+    private func runAttempt(_ attempt: JobAttempt, handler: any JobHandler, logger: Logger) async
         -> AttemptOutcome
     {
+        let job = attempt.job
+        let lease = attempt.lease
         let task = Task { try await handler.handle(job, logger: logger) }
-        attempts.add(lease, queue: job.queue, task: task)
+        attempts.add(attempt, task: task)
         let timeout = handler.timeout
         let ticket = DeadlineWatch.shared.add(deadline: .now + timeout) { [attempts] in
             attempts.stop([lease], because: .timedOut(timeout))
@@ -260,7 +285,7 @@ public final class JobWorker: Service {
 
     /// Gives a job of a kind this worker does not know back for another worker, or makes it dead
     /// once no worker has known the kind for the grace period.
-    private func giveBack(_ job: Job, lease: JobLease, logger: Logger) async {
+    private func giveBack(_ job: Job, lease: JobLease, logger: Logger) async -> JobAttemptSettlement {
         let grace = options.unknownKindGrace
         let error = JobAttemptError(
             attempt: job.attempt, failedAt: now(),
@@ -276,31 +301,45 @@ public final class JobWorker: Service {
                     "job kind unknown to this worker, given back for another",
                     metadata: ["retry_at": .string("\(retryAt)")])
             }
+            return .givenBack(state)
+        } catch let error as JobQueueError {
+            logger.warning("could not give the job back", metadata: ["error": .string(error.description)])
+            return .skipped
         } catch {
             logger.warning("could not give the job back", metadata: ["error": .string("\(error)")])
+            return .unrecorded
         }
     }
 
-    private func finish(_ lease: JobLease, outcome: AttemptOutcome, job: Job, logger: Logger) async {
+    private func finish(_ lease: JobLease, outcome: AttemptOutcome, job: Job, logger: Logger) async
+        -> JobAttemptSettlement
+    {
         do {
-            try await record(lease, outcome: outcome, job: job, logger: logger)
+            return try await record(lease, outcome: outcome, job: job, logger: logger)
         } catch let error as JobQueueError {
             logger.warning("result refused", metadata: ["error": .string(error.description)])
+            return .skipped
         } catch {
             logger.error("could not record result", metadata: ["error": .string("\(error)")])
+            return .unrecorded
         }
     }
 
-    private func record(_ lease: JobLease, outcome: AttemptOutcome, job: Job, logger: Logger) async throws {
+    private func record(_ lease: JobLease, outcome: AttemptOutcome, job: Job, logger: Logger) async throws
+        -> JobAttemptSettlement
+    {
         switch outcome {
         case .success:
             try await driver.complete(lease)
             logger.info("job completed")
+            return .completed
         case .cancelledAtShutdown:
             try await driver.release(lease)
             logger.notice("job released at shutdown")
+            return .released
         case .failure(JobQueueError.leaseLost(let lost)):
             logger.warning("lease lost while running", metadata: ["lease_owner": .string(lost.owner)])
+            return .skipped
         case .failure(let error):
             let failure = JobAttemptError(attempt: job.attempt, failedAt: now(), message: "\(error)")
             let retryAt: Date?
@@ -321,6 +360,7 @@ public final class JobWorker: Service {
                     "job failed, will retry",
                     metadata: ["error": .string(failure.message), "retry_at": .string("\(retryAt ?? now())")])
             }
+            return .failed(state)
         }
     }
 }

@@ -49,29 +49,55 @@ public actor MemoryJobDriver: JobQueueDriver {
             .filter { $0.queue == queue && isClaimable($0, at: now) }
             .sorted { ($0.runAt, $0.createdAt, $0.id) < ($1.runAt, $1.createdAt, $1.id) }
         var claimed: [Job] = []
-        for var job in due {
-            if job.state == .running {
-                job.errors.append(
-                    JobAttemptError(attempt: job.attempt, failedAt: now, message: JobLeaseExpiry.message))
-                if job.attempt >= job.maxAttempts {
-                    job.state = .dead
-                    job.leaseOwner = nil
-                    job.leaseExpiresAt = nil
-                    job.updatedAt = now
-                    jobs[job.id] = job
-                    continue
-                }
+        for job in due {
+            if job.state == .running && job.attempt >= job.maxAttempts {
+                _ = start(job, owner: owner, leaseDuration: leaseDuration, now: now)
+                continue
             }
             guard claimed.count < limit else { break }
-            job.state = .running
-            job.attempt += 1
-            job.leaseOwner = owner
-            job.leaseExpiresAt = now + leaseDuration.seconds
-            job.updatedAt = now
-            jobs[job.id] = job
-            claimed.append(job)
+            if let job = start(job, owner: owner, leaseDuration: leaseDuration, now: now) {
+                claimed.append(job)
+            }
         }
         return claimed
+    }
+
+    public func claimJob(id: String, attempt: Int?, owner: String, leaseDuration: Duration) async throws
+        -> Job?
+    {
+        let now = now()
+        guard let job = jobs[id], attempt == nil || job.attempt == attempt else { return nil }
+        switch job.state {
+        case .available, .scheduled: break
+        case .running where (job.leaseExpiresAt ?? now) <= now: break
+        case .running, .completed, .dead: return nil
+        }
+        return start(job, owner: owner, leaseDuration: leaseDuration, now: now)
+    }
+
+    /// Starts the claimable job's next attempt under `owner`'s lease; a job whose lease expired has
+    /// the expiry recorded first, and is made dead instead (returning `nil`) if that was its last attempt.
+    private func start(_ job: Job, owner: String, leaseDuration: Duration, now: Date) -> Job? {
+        var job = job
+        if job.state == .running {
+            job.errors.append(
+                JobAttemptError(attempt: job.attempt, failedAt: now, message: JobLeaseExpiry.message))
+            if job.attempt >= job.maxAttempts {
+                job.state = .dead
+                job.leaseOwner = nil
+                job.leaseExpiresAt = nil
+                job.updatedAt = now
+                jobs[job.id] = job
+                return nil
+            }
+        }
+        job.state = .running
+        job.attempt += 1
+        job.leaseOwner = owner
+        job.leaseExpiresAt = now + leaseDuration.seconds
+        job.updatedAt = now
+        jobs[job.id] = job
+        return job
     }
 
     private func isClaimable(_ job: Job, at now: Date) -> Bool {

@@ -1,7 +1,7 @@
 import Synchronization
 
-/// The attempts a worker runs, with what it needs to stop them: their leases (renewed together)
-/// and the tasks their handlers run in.
+/// The attempts a worker runs, with what it needs to keep and stop them: their leases and
+/// deliveries (renewed together) and the tasks their handlers run in.
 final class RunningAttempts: Sendable {
     /// Why the worker stopped an attempt.
     enum Stop {
@@ -12,14 +12,17 @@ final class RunningAttempts: Sendable {
 
     private struct Attempt {
         var queue: String
+        var delivery: JobDelivery?
         var task: Task<Void, any Error>
         var stop: Stop?
     }
 
     private let attempts = Mutex<[JobLease: Attempt]>([:])
 
-    func add(_ lease: JobLease, queue: String, task: Task<Void, any Error>) {
-        attempts.withLock { $0[lease] = Attempt(queue: queue, task: task) }
+    func add(_ attempt: JobAttempt, task: Task<Void, any Error>) {
+        attempts.withLock {
+            $0[attempt.lease] = Attempt(queue: attempt.job.queue, delivery: attempt.delivery, task: task)
+        }
     }
 
     /// Forgets the attempt; tells why it was stopped, if it was.
@@ -30,6 +33,11 @@ final class RunningAttempts: Sendable {
     /// The leases of the attempts still running and not stopped.
     func leases() -> [JobLease] {
         attempts.withLock { $0.filter { $0.value.stop == nil }.map(\.key) }
+    }
+
+    /// The deliveries of the attempts still running and not stopped.
+    func deliveries() -> [JobDelivery] {
+        attempts.withLock { $0.values.filter { $0.stop == nil }.compactMap(\.delivery) }
     }
 
     func stop(_ leases: [JobLease], because stop: Stop) {

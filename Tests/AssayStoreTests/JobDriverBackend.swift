@@ -4,15 +4,16 @@ import Foundation
 import JobQueue
 import Testing
 
-/// A backend the job-driver conformance suite runs against; every driver must pass the same suite.
-enum JobDriverBackend: String, CaseIterable, CustomTestStringConvertible {
+/// A database backend the job-driver conformance suites run against; every driver must pass them.
+enum JobDriverBackend: String, CaseIterable, JobDriverConformanceBackend {
     case memory
     case sqlite
     case postgres
 
-    var testDescription: String { rawValue }
+    var description: String { rawValue }
 
-    /// Runs `body` with a fresh driver of this backend on `clock`, cleaning up afterwards.
+    var honoursInjectedClock: Bool { true }
+
     func withDriver(clock: TestClock, _ body: (any JobQueueDriver) async throws -> Void) async throws {
         switch self {
         case .memory:

@@ -27,8 +27,8 @@ struct JobDriverConformanceTests {
 
     @Test(
         "a claimed job is running under a lease and its attempt has started",
-        arguments: JobDriverBackend.allCases)
-    func claimStartsAnAttempt(backend: JobDriverBackend) async throws {
+        arguments: ConformanceBackends.all)
+    func claimStartsAnAttempt(backend: any JobDriverConformanceBackend) async throws {
         let clock = TestClock()
         try await backend.withDriver(clock: clock) { driver in
             let enqueued = try await driver.enqueue(request())
@@ -39,7 +39,7 @@ struct JobDriverConformanceTests {
             #expect(job.state == .running)
             #expect(job.attempt == 1)
             #expect(job.leaseOwner == "w1")
-            #expect(job.leaseExpiresAt == clock.now() + 30)
+            #expect(job.leaseExpiresAt == backend.leaseExpiry(of: job, seconds: 30, clock: clock))
             #expect(job.payload == Data(#"{"n":1}"#.utf8))
             #expect(try await claimOne(driver, owner: "w2") == nil)
             try await driver.complete(try #require(job.lease))
@@ -49,8 +49,8 @@ struct JobDriverConformanceTests {
 
     @Test(
         "a second enqueue with the same dedupe key returns the first job",
-        arguments: JobDriverBackend.allCases)
-    func dedupe(backend: JobDriverBackend) async throws {
+        arguments: ConformanceBackends.all)
+    func dedupe(backend: any JobDriverConformanceBackend) async throws {
         try await backend.withDriver(clock: TestClock()) { driver in
             let first = try await driver.enqueue(request("submission-1"))
             let second = try await driver.enqueue(request("submission-1"))
@@ -65,8 +65,8 @@ struct JobDriverConformanceTests {
         }
     }
 
-    @Test("many concurrent claimers never get the same job", arguments: JobDriverBackend.allCases)
-    func exclusiveClaims(backend: JobDriverBackend) async throws {
+    @Test("many concurrent claimers never get the same job", arguments: ConformanceBackends.all)
+    func exclusiveClaims(backend: any JobDriverConformanceBackend) async throws {
         try await backend.withDriver(clock: TestClock()) { driver in
             for index in 0..<200 { _ = try await driver.enqueue(request("job-\(index)")) }
             let claimed = try await withThrowingTaskGroup(of: [String].self) { group in
@@ -88,8 +88,8 @@ struct JobDriverConformanceTests {
         }
     }
 
-    @Test("a job runs no earlier than its run-at time", arguments: JobDriverBackend.allCases)
-    func scheduled(backend: JobDriverBackend) async throws {
+    @Test("a job runs no earlier than its run-at time", arguments: ConformanceBackends.withInjectedClock)
+    func scheduled(backend: any JobDriverConformanceBackend) async throws {
         let clock = TestClock()
         try await backend.withDriver(clock: clock) { driver in
             let enqueued = try await driver.enqueue(request(runAt: clock.now() + 60))
@@ -104,8 +104,8 @@ struct JobDriverConformanceTests {
 
     @Test(
         "a failed attempt waits for its retry time and is kept in the history",
-        arguments: JobDriverBackend.allCases)
-    func retryAfterFailure(backend: JobDriverBackend) async throws {
+        arguments: ConformanceBackends.withInjectedClock)
+    func retryAfterFailure(backend: any JobDriverConformanceBackend) async throws {
         let clock = TestClock()
         try await backend.withDriver(clock: clock) { driver in
             _ = try await driver.enqueue(request())
@@ -126,8 +126,9 @@ struct JobDriverConformanceTests {
     }
 
     @Test(
-        "after the last attempt the job is dead with its whole history", arguments: JobDriverBackend.allCases)
-    func deadAfterLastAttempt(backend: JobDriverBackend) async throws {
+        "after the last attempt the job is dead with its whole history",
+        arguments: ConformanceBackends.withInjectedClock)
+    func deadAfterLastAttempt(backend: any JobDriverConformanceBackend) async throws {
         let clock = TestClock()
         try await backend.withDriver(clock: clock) { driver in
             let id = try await driver.enqueue(request(maxAttempts: 3)).job.id
@@ -150,8 +151,8 @@ struct JobDriverConformanceTests {
         }
     }
 
-    @Test("a failure without a retry time is dead at once", arguments: JobDriverBackend.allCases)
-    func permanentFailure(backend: JobDriverBackend) async throws {
+    @Test("a failure without a retry time is dead at once", arguments: ConformanceBackends.all)
+    func permanentFailure(backend: any JobDriverConformanceBackend) async throws {
         let clock = TestClock()
         try await backend.withDriver(clock: clock) { driver in
             _ = try await driver.enqueue(request())
@@ -164,8 +165,8 @@ struct JobDriverConformanceTests {
 
     @Test(
         "an expired lease is handed out again and the old holder is fenced off",
-        arguments: JobDriverBackend.allCases)
-    func leaseExpiry(backend: JobDriverBackend) async throws {
+        arguments: ConformanceBackends.withInjectedClock)
+    func leaseExpiry(backend: any JobDriverConformanceBackend) async throws {
         let clock = TestClock()
         try await backend.withDriver(clock: clock) { driver in
             _ = try await driver.enqueue(request())
@@ -189,8 +190,10 @@ struct JobDriverConformanceTests {
         }
     }
 
-    @Test("renewing a lease keeps the job from being handed out", arguments: JobDriverBackend.allCases)
-    func renewal(backend: JobDriverBackend) async throws {
+    @Test(
+        "renewing a lease keeps the job from being handed out",
+        arguments: ConformanceBackends.withInjectedClock)
+    func renewal(backend: any JobDriverConformanceBackend) async throws {
         let clock = TestClock()
         try await backend.withDriver(clock: clock) { driver in
             _ = try await driver.enqueue(request())
@@ -205,8 +208,8 @@ struct JobDriverConformanceTests {
 
     @Test(
         "one renewal extends every lease still held and leaves out the lost",
-        arguments: JobDriverBackend.allCases)
-    func renewalOfMany(backend: JobDriverBackend) async throws {
+        arguments: ConformanceBackends.withInjectedClock)
+    func renewalOfMany(backend: any JobDriverConformanceBackend) async throws {
         let clock = TestClock()
         try await backend.withDriver(clock: clock) { driver in
             for index in 0..<3 { _ = try await driver.enqueue(request("r\(index)")) }
@@ -228,8 +231,10 @@ struct JobDriverConformanceTests {
         }
     }
 
-    @Test("an expired lease on the last attempt makes the job dead", arguments: JobDriverBackend.allCases)
-    func leaseExpiryOnLastAttempt(backend: JobDriverBackend) async throws {
+    @Test(
+        "an expired lease on the last attempt makes the job dead",
+        arguments: ConformanceBackends.withInjectedClock)
+    func leaseExpiryOnLastAttempt(backend: any JobDriverConformanceBackend) async throws {
         let clock = TestClock()
         try await backend.withDriver(clock: clock) { driver in
             let id = try await driver.enqueue(request(maxAttempts: 1)).job.id
@@ -243,8 +248,8 @@ struct JobDriverConformanceTests {
     }
 
     @Test(
-        "a released job is claimable again without spending an attempt", arguments: JobDriverBackend.allCases)
-    func release(backend: JobDriverBackend) async throws {
+        "a released job is claimable again without spending an attempt", arguments: ConformanceBackends.all)
+    func release(backend: any JobDriverConformanceBackend) async throws {
         try await backend.withDriver(clock: TestClock()) { driver in
             _ = try await driver.enqueue(request())
             let job = try #require(try await claimOne(driver))
@@ -256,8 +261,8 @@ struct JobDriverConformanceTests {
         }
     }
 
-    @Test("claims take the oldest due job first", arguments: JobDriverBackend.allCases)
-    func claimOrder(backend: JobDriverBackend) async throws {
+    @Test("claims take the oldest due job first", arguments: ConformanceBackends.withInjectedClock)
+    func claimOrder(backend: any JobDriverConformanceBackend) async throws {
         let clock = TestClock()
         try await backend.withDriver(clock: clock) { driver in
             let late = try await driver.enqueue(request("late", runAt: clock.now() + 2)).job.id
@@ -269,8 +274,8 @@ struct JobDriverConformanceTests {
         }
     }
 
-    @Test("enqueue wakes the workers subscribed to the queue", arguments: JobDriverBackend.allCases)
-    func notification(backend: JobDriverBackend) async throws {
+    @Test("enqueue wakes the workers subscribed to the queue", arguments: ConformanceBackends.all)
+    func notification(backend: any JobDriverConformanceBackend) async throws {
         try await backend.withDriver(clock: TestClock()) { driver in
             let signal = WakeSignal()
             driver.notifier.subscribe(signal, to: Self.queue)
@@ -281,8 +286,8 @@ struct JobDriverConformanceTests {
         }
     }
 
-    @Test("statistics count every state", arguments: JobDriverBackend.allCases)
-    func statistics(backend: JobDriverBackend) async throws {
+    @Test("statistics count every state", arguments: ConformanceBackends.withInjectedClock)
+    func statistics(backend: any JobDriverConformanceBackend) async throws {
         let clock = TestClock()
         try await backend.withDriver(clock: clock) { driver in
             for index in 0..<5 { _ = try await driver.enqueue(request("a\(index)")) }
@@ -308,8 +313,8 @@ struct JobDriverConformanceTests {
 
     @Test(
         "completions are counted per queue for an hour, then no more, however they were batched",
-        arguments: JobDriverBackend.allCases)
-    func completionsLastAnHour(backend: JobDriverBackend) async throws {
+        arguments: ConformanceBackends.withInjectedClock)
+    func completionsLastAnHour(backend: any JobDriverConformanceBackend) async throws {
         let clock = TestClock()
         try await backend.withDriver(clock: clock) { driver in
             for index in 0..<6 { _ = try await driver.enqueue(request("c\(index)")) }

@@ -23,8 +23,10 @@ struct JobDriverOperationsConformanceTests {
         return id
     }
 
-    @Test("dead jobs are listed newest first, by queue, paged", arguments: JobDriverBackend.allCases)
-    func listing(backend: JobDriverBackend) async throws {
+    @Test(
+        "dead jobs are listed newest first, by queue, paged", arguments: ConformanceBackends.withInjectedClock
+    )
+    func listing(backend: any JobDriverConformanceBackend) async throws {
         let clock = TestClock()
         try await backend.withDriver(clock: clock) { driver in
             let first = try await deadJob(driver, queue: "scoring-jobs", clock: clock)
@@ -43,8 +45,8 @@ struct JobDriverOperationsConformanceTests {
 
     @Test(
         "a retried dead job starts with fresh attempts and keeps its history",
-        arguments: JobDriverBackend.allCases)
-    func retryOne(backend: JobDriverBackend) async throws {
+        arguments: ConformanceBackends.withInjectedClock)
+    func retryOne(backend: any JobDriverConformanceBackend) async throws {
         let clock = TestClock()
         try await backend.withDriver(clock: clock) { driver in
             let id = try await deadJob(driver, queue: "scoring-jobs", clock: clock)
@@ -64,8 +66,8 @@ struct JobDriverOperationsConformanceTests {
         }
     }
 
-    @Test("retrying all dead jobs, or those of one queue", arguments: JobDriverBackend.allCases)
-    func retryAll(backend: JobDriverBackend) async throws {
+    @Test("retrying all dead jobs, or those of one queue", arguments: ConformanceBackends.withInjectedClock)
+    func retryAll(backend: any JobDriverConformanceBackend) async throws {
         let clock = TestClock()
         try await backend.withDriver(clock: clock) { driver in
             for _ in 0..<3 { _ = try await deadJob(driver, queue: "scoring-jobs", clock: clock) }
@@ -78,8 +80,10 @@ struct JobDriverOperationsConformanceTests {
         }
     }
 
-    @Test("a discarded dead job is gone; live jobs cannot be discarded", arguments: JobDriverBackend.allCases)
-    func discard(backend: JobDriverBackend) async throws {
+    @Test(
+        "a discarded dead job is gone; live jobs cannot be discarded",
+        arguments: ConformanceBackends.withInjectedClock)
+    func discard(backend: any JobDriverConformanceBackend) async throws {
         let clock = TestClock()
         try await backend.withDriver(clock: clock) { driver in
             let dead = try await deadJob(driver, queue: "scoring-jobs", clock: clock)
@@ -94,8 +98,9 @@ struct JobDriverOperationsConformanceTests {
     }
 
     @Test(
-        "heartbeats list the workers alive and forget the silent ones", arguments: JobDriverBackend.allCases)
-    func heartbeats(backend: JobDriverBackend) async throws {
+        "heartbeats list the workers alive and forget the silent ones",
+        arguments: ConformanceBackends.withInjectedClock)
+    func heartbeats(backend: any JobDriverConformanceBackend) async throws {
         let clock = TestClock()
         try await backend.withDriver(clock: clock) { driver in
             func beat(_ id: String, startedAt: Date) -> WorkerHeartbeat {
@@ -139,8 +144,8 @@ struct JobDriverOperationsConformanceTests {
 
     @Test(
         "pruning deletes old completed jobs in batches and never dead ones",
-        arguments: JobDriverBackend.allCases)
-    func prune(backend: JobDriverBackend) async throws {
+        arguments: ConformanceBackends.withInjectedClock)
+    func prune(backend: any JobDriverConformanceBackend) async throws {
         let clock = TestClock()
         try await backend.withDriver(clock: clock) { driver in
             for index in 0..<5 {

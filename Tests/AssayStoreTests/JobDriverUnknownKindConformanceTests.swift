@@ -28,8 +28,8 @@ struct JobDriverUnknownKindConformanceTests {
 
     @Test(
         "a job given back is claimable again after the delay, with no attempt spent, until the grace runs out",
-        arguments: JobDriverBackend.allCases)
-    func givenBackUntilGraceRunsOut(backend: JobDriverBackend) async throws {
+        arguments: ConformanceBackends.withInjectedClock)
+    func givenBackUntilGraceRunsOut(backend: any JobDriverConformanceBackend) async throws {
         let clock = TestClock()
         try await backend.withDriver(clock: clock) { driver in
             let id = try await driver.enqueue(
@@ -65,8 +65,8 @@ struct JobDriverUnknownKindConformanceTests {
         }
     }
 
-    @Test("with no grace a job of an unknown kind is dead at once", arguments: JobDriverBackend.allCases)
-    func noGrace(backend: JobDriverBackend) async throws {
+    @Test("with no grace a job of an unknown kind is dead at once", arguments: ConformanceBackends.all)
+    func noGrace(backend: any JobDriverConformanceBackend) async throws {
         let clock = TestClock()
         try await backend.withDriver(clock: clock) { driver in
             let id = try await driver.enqueue(
@@ -84,8 +84,8 @@ struct JobDriverUnknownKindConformanceTests {
 
     @Test(
         "a worker that knows the kind, or an admin's retry, starts the grace afresh",
-        arguments: JobDriverBackend.allCases)
-    func knownKindEndsTheGrace(backend: JobDriverBackend) async throws {
+        arguments: ConformanceBackends.withInjectedClock)
+    func knownKindEndsTheGrace(backend: any JobDriverConformanceBackend) async throws {
         let clock = TestClock()
         try await backend.withDriver(clock: clock) { driver in
             let id = try await driver.enqueue(

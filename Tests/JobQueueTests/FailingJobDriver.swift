@@ -22,6 +22,9 @@ final class FailingJobDriver: JobQueueDriver {
     func claimNextJobs(queue: String, limit: Int, owner: String, leaseDuration: Duration) async throws
         -> [Job]
     { try fail() }
+    func claimJob(id: String, attempt: Int?, owner: String, leaseDuration: Duration) async throws -> Job? {
+        try fail()
+    }
     func renewLeases(_ leases: [JobLease], for duration: Duration) async throws -> Set<String> { try fail() }
     func complete(_ lease: JobLease) async throws { try fail() }
     func fail(_ lease: JobLease, error: JobAttemptError, retryAt: Date?) async throws -> JobState {

@@ -14,7 +14,8 @@ extension AssayRouter {
             try Response.json(
                 try await AssayApplication.queueStatus(
                     store: dependencies.store, queues: [dependencies.scoringQueue, dependencies.reportQueue],
-                    mode: dependencies.queueMode, backend: dependencies.backendName, now: dependencies.now()))
+                    mode: dependencies.queueMode, backend: dependencies.backendName, now: dependencies.now(),
+                    contributors: dependencies.statusContributors))
         }
         admin.get("queue/dead-letters") { request, _ in
             let queue = try queueParameter(request, dependencies: dependencies)

@@ -40,6 +40,8 @@ public struct QueueStatusResponse: Encodable, Sendable {
         }
     }
 
+    /// One queue's counts; each backend section (``QueueStatistics/extras``) is an object of its own
+    /// beside them, such as `"service_bus": {"active_messages": 2}`.
     public struct QueueCounts: Encodable, Sendable {
         public var activeMessages: Int
         public var scheduledMessages: Int
@@ -47,6 +49,7 @@ public struct QueueStatusResponse: Encodable, Sendable {
         public var deadLetterMessages: Int
         public var completedLastHour: Int
         public var oldestAvailableAgeSeconds: Double
+        public var extras: [String: QueueStatusExtra]
 
         init(_ statistics: QueueStatistics) {
             activeMessages = statistics.available
@@ -55,6 +58,32 @@ public struct QueueStatusResponse: Encodable, Sendable {
             deadLetterMessages = statistics.dead
             completedLastHour = statistics.completedLastHour
             oldestAvailableAgeSeconds = (statistics.oldestAvailableAgeSeconds * 1000).rounded() / 1000
+            extras = statistics.extras
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(activeMessages, forKey: .activeMessages)
+            try container.encode(scheduledMessages, forKey: .scheduledMessages)
+            try container.encode(runningMessages, forKey: .runningMessages)
+            try container.encode(deadLetterMessages, forKey: .deadLetterMessages)
+            try container.encode(completedLastHour, forKey: .completedLastHour)
+            try container.encode(oldestAvailableAgeSeconds, forKey: .oldestAvailableAgeSeconds)
+            var sections = encoder.container(keyedBy: SectionKey.self)
+            for (section, extra) in extras {
+                var counts = sections.nestedContainer(keyedBy: SectionKey.self, forKey: SectionKey(section))
+                for (name, count) in extra.counts { try counts.encode(count, forKey: SectionKey(name)) }
+                try counts.encodeIfPresent(extra.unavailable, forKey: SectionKey("unavailable"))
+            }
+        }
+
+        /// The key of a backend's section, or of one of its counts.
+        private struct SectionKey: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(_ name: String) { stringValue = name }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
         }
 
         enum CodingKeys: String, CodingKey {

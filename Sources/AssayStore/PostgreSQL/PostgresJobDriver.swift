@@ -132,6 +132,36 @@ public final class PostgresJobDriver: JobQueueDriver {
         return try rows.map(Self.job(from:)).sorted { ($0.runAt, $0.id) < ($1.runAt, $1.id) }
     }
 
+    public func claimJob(id: String, attempt: Int?, owner: String, leaseDuration: Duration) async throws
+        -> Job?
+    {
+        let now = now()
+        let rows = try await client.rows(
+            """
+            WITH exhausted AS (
+                UPDATE jobs SET state = 'dead', lease_owner = NULL, lease_expires_at = NULL, updated_at = \(now),
+                    errors = errors || jsonb_build_array(jsonb_build_object(
+                        'attempt', attempt, 'failed_at', \(now.timeIntervalSince1970)::float8,
+                        'message', \(JobLeaseExpiry.message)::text))
+                WHERE id = \(id) AND (\(attempt == nil)::bool OR attempt = \(attempt ?? 0)::int8) AND state = 'running' AND lease_expires_at <= \(now)
+                  AND attempt >= max_attempts
+                RETURNING id
+            )
+            UPDATE jobs SET
+                errors = CASE WHEN state = 'running'
+                    THEN errors || jsonb_build_array(jsonb_build_object(
+                        'attempt', attempt, 'failed_at', \(now.timeIntervalSince1970)::float8,
+                        'message', \(JobLeaseExpiry.message)::text))
+                    ELSE errors END,
+                state = 'running', attempt = attempt + 1, lease_owner = \(owner),
+                lease_expires_at = \(now + leaseDuration.seconds), updated_at = \(now)
+            WHERE id = \(id) AND (\(attempt == nil)::bool OR attempt = \(attempt ?? 0)::int8) AND (state IN ('available', 'scheduled')
+                OR (state = 'running' AND lease_expires_at <= \(now) AND attempt < max_attempts))
+            RETURNING \(unescaped: Self.columns)
+            """, logger: logger)
+        return try rows.first.map(Self.job(from:))
+    }
+
     public func renewLeases(_ leases: [JobLease], for duration: Duration) async throws -> Set<String> {
         guard !leases.isEmpty else { return [] }
         let now = now()

@@ -111,6 +111,35 @@ public final class SQLiteJobDriver: JobQueueDriver {
         return try rows.map(Self.job(from:)).sorted { ($0.runAt, $0.id) < ($1.runAt, $1.id) }
     }
 
+    public func claimJob(id: String, attempt: Int?, owner: String, leaseDuration: Duration) async throws
+        -> Job?
+    {
+        let now = now()
+        let sent: SQLiteQuery = attempt.map { "attempt = \($0)" } ?? "TRUE"
+        let expiry: SQLiteQuery =
+            "json_object('attempt', attempt, 'failed_at', \(now), 'message', \(JobLeaseExpiry.message))"
+        let rows = try await pool.transaction { connection in
+            try await connection.run(
+                """
+                UPDATE jobs SET state = 'dead', lease_owner = NULL, lease_expires_at = NULL, updated_at = \(now),
+                    errors = json_insert(errors, '$[#]', \(expiry))
+                WHERE id = \(id) AND \(sent) AND state = 'running' AND lease_expires_at <= \(now)
+                  AND attempt >= max_attempts
+                """)
+            return try await connection.run(
+                """
+                UPDATE jobs SET
+                    errors = CASE WHEN state = 'running' THEN json_insert(errors, '$[#]', \(expiry)) ELSE errors END,
+                    state = 'running', attempt = attempt + 1, lease_owner = \(owner),
+                    lease_expires_at = \(now + leaseDuration.seconds), updated_at = \(now)
+                WHERE id = \(id) AND \(sent)
+                  AND (state IN ('available', 'scheduled') OR (state = 'running' AND lease_expires_at <= \(now)))
+                RETURNING *
+                """)
+        }
+        return try rows.first.map(Self.job(from:))
+    }
+
     public func renewLeases(_ leases: [JobLease], for duration: Duration) async throws -> Set<String> {
         guard !leases.isEmpty else { return [] }
         let now = now()
