@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 import Synchronization
 
 /// A test double of Azure Service Bus's REST API, written from Microsoft's documentation: peek-lock
@@ -76,25 +77,43 @@ public final class ServiceBusEmulator: Sendable {
             logger: logger)
     }
 
-    /// Runs the server while `body` runs, with the bound port, and stops it afterwards by
-    /// cancelling it (its logger is quiet below critical, so the cancelled connections say nothing).
-    public func withRunningServer<T: Sendable>(_ body: (Int) async throws -> T) async throws -> T {
+    /// Runs the server while `body` runs, with the bound port, and stops it afterwards: gracefully
+    /// first (it stops accepting connections), then by cancellation for requests still held open
+    /// (a hang fault, a long poll) after `lingering`. Its logger is quiet below critical, so the
+    /// cancelled connections say nothing.
+    public func withRunningServer<T: Sendable>(
+        lingering: Duration = .seconds(1), _ body: (Int) async throws -> T
+    ) async throws -> T {
         var logger = Logger(label: "assay-servicebus-emulator")
         logger.logLevel = .critical
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let application = makeApplication(logger: logger) { port in continuation.yield(port) }
+        let services = ServiceGroup(
+            configuration: .init(services: [application], gracefulShutdownSignals: [], logger: logger))
         return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
             group.addTask {
                 defer { continuation.finish() }
-                try await application.runService(gracefulShutdownSignals: [])
+                try await services.run()
             }
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else {
                 _ = try await group.next()
                 throw CancellationError()
             }
-            defer { group.cancelAll() }
-            return try await body(port)
+            let result: Result<T, any Error>
+            do {
+                result = .success(try await body(port))
+            } catch {
+                result = .failure(error)
+            }
+            await services.triggerGracefulShutdown()
+            group.addTask {
+                try await Task.sleep(for: lingering)
+                throw CancellationError()
+            }
+            _ = try? await group.next()
+            group.cancelAll()
+            return try result.get()
         }
     }
 }

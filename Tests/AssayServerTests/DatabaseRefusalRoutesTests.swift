@@ -7,7 +7,7 @@ import Testing
 @testable import AssayStore
 
 /// What the API answers when the SQLite database refuses writes, or too many writes wait.
-@Suite(.assayFixture, .timeLimit(.minutes(1)))
+@Suite(.assayFixture, .timeLimit(.minutes(5)))
 struct DatabaseRefusalRoutesTests {
     /// Runs `body` with an SQLite store of its own holding the sample assessment.
     func withSQLiteStore(

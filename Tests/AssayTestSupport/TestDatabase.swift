@@ -133,9 +133,11 @@ public struct TestDatabase: Sendable {
     private static func administer(_ url: String, _ body: (PostgresConnection) async throws -> Void)
         async throws
     {
-        let parsed = try PostgresDatabaseURL(url)
+        // A loaded machine creating many databases at once answers slowly: wait longer than the store would.
+        var configuration = try PostgresDatabaseURL(url).connectionConfiguration()
+        configuration.options.connectTimeout = .seconds(60)
         let connection = try await PostgresConnection.connect(
-            configuration: try parsed.connectionConfiguration(), id: 0, logger: quiet)
+            configuration: configuration, id: 0, logger: quiet)
         do {
             try await body(connection)
         } catch {
