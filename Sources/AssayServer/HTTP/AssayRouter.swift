@@ -8,6 +8,7 @@ public enum AssayRouter {
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ErrorMiddleware())
         addHealthRoutes(to: router, dependencies: dependencies)
+        addOpenAPIRoute(to: router)
         addCandidateRoutes(to: router, dependencies: dependencies)
         addAdminRoutes(to: router, dependencies: dependencies)
         return router
