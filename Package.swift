@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Executable: the CLI (`serve`, `worker`, `migrate`).
@@ -93,6 +94,17 @@ let package = Package(
         ),
         // The domain: assessments, scoring, reports. Pure, Foundation only.
         .target(name: "AssayCore", swiftSettings: swiftSettings),
+        // The LLM scorer: an OpenAI-compatible chat client, prompts, answer validation and repair.
+        .target(
+            name: "AssayLLM",
+            dependencies: [
+                "AssayCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
 
         // What the test suites share: temporary folders, a test clock, throwaway databases on each backend.
         .target(
@@ -107,6 +119,15 @@ let package = Package(
         ),
         .testTarget(name: "AssayCoreTests", dependencies: ["AssayCore"], swiftSettings: swiftSettings),
         .testTarget(name: "JobQueueTests", dependencies: ["JobQueue"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AssayLLMTests",
+            dependencies: [
+                "AssayLLM", "AssayCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "AssayStoreTests",
             dependencies: ["AssayStore", "JobQueue", "AssayCore", "AssayTestSupport"],
