@@ -17,7 +17,8 @@ public enum LLMError: Error, Sendable, Equatable, CustomStringConvertible {
     case modelNotFound(setting: String)
     /// The server refused the request as malformed (another 4xx), with what it said.
     case rejected(status: Int, message: String)
-    /// The model's answer was not a valid grading after one repair request.
+    /// The answer was not valid: a grading that breaks the rubric's rules (after one repair
+    /// request, when the scorer gives up), or a server reply that is not a chat completion.
     case invalidAnswer(String)
 
     /// Whether retrying cannot help, so the job goes to the dead letters at once.
@@ -54,7 +55,7 @@ public enum LLMError: Error, Sendable, Equatable, CustomStringConvertible {
         case .rejected(let status, let message):
             "the model server refused the request (HTTP \(status)): \(message)"
         case .invalidAnswer(let reason):
-            "the model's answer was invalid after one repair: \(reason)"
+            "the model's answer is invalid: \(reason)"
         }
     }
 }
