@@ -136,6 +136,17 @@ let package = Package(
         ),
         // The domain: assessments, scoring, reports. Pure, Foundation only.
         .target(name: "AssayCore", swiftSettings: swiftSettings),
+        // The LLM scorer: an OpenAI-compatible chat client, prompts, answer validation and repair.
+        .target(
+            name: "AssayLLM",
+            dependencies: [
+                "AssayCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
 
         // What the test suites share: temporary folders, a test clock, throwaway databases on each
         // backend, waiting for a condition, and the app on a fresh store.
@@ -170,6 +181,15 @@ let package = Package(
                 "ServiceBusEmulator", "assay-servicebus-emulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AssayLLMTests",
+            dependencies: [
+                "AssayLLM", "AssayCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

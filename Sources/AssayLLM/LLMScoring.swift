@@ -1,0 +1,14 @@
+import AssayCore
+
+/// A submission scored by ``LLMScorer``: the scores, and every model call it made with its cost.
+public struct LLMScoring: Sendable, Equatable {
+    /// One score per question, in the assessment's order.
+    public var questions: [QuestionScore]
+    /// The model calls, in the order they were made: grades and repairs.
+    public var calls: [LLMCallUsage]
+
+    public init(questions: [QuestionScore], calls: [LLMCallUsage]) {
+        self.questions = questions
+        self.calls = calls
+    }
+}
