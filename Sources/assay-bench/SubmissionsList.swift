@@ -18,7 +18,7 @@ struct SubmissionsList: AsyncParsableCommand {
     @Option(help: "Percent of them completed: evaluated and reported.") var completedPercent = 90
     @Option(help: "Times each filtered list is read.") var repetitions = 200
     @Option(help: "The assessment (JSON file).") var assessment = "Examples/swift-basics.json"
-    @Option(help: "A submission body (JSON file).") var body = "Examples/swift-basics-submission.json"
+    @Option(help: "A submission body (JSON file).") var body = "Examples/submissions/swift-basics.json"
 
     /// Writers in flight at once while filling: their writes share transactions.
     private static let lanes = 64

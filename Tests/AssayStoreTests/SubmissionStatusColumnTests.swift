@@ -11,8 +11,29 @@ import Testing
 struct SubmissionStatusColumnTests {
     /// How many submissions' stored status differs from the one derived from their jobs and results.
     func disagreements(_ fixture: StoreFixture) async throws -> Int {
-        let sql =
-            "SELECT count(*) AS n FROM submissions s WHERE s.status <> (\(SubmissionStatusSQL.expression))"
+        try await count(
+            fixture,
+            "SELECT count(*) AS n FROM submissions s WHERE s.status <> (\(SubmissionStatusSQL.expression))")
+    }
+
+    /// How many (status, assessment) pairs `submission_counts` sums to another number than a real
+    /// count of the submissions.
+    func countMismatches(_ fixture: StoreFixture) async throws -> Int {
+        let sql = """
+            SELECT count(*) AS n FROM (
+                SELECT status, assessment_id FROM (
+                    SELECT status, assessment_id, count(*) AS d FROM submissions GROUP BY status, assessment_id
+                    UNION ALL
+                    SELECT status, assessment_id, -sum(total) AS d FROM submission_counts
+                    GROUP BY status, assessment_id
+                ) AS both_sides
+                GROUP BY status, assessment_id HAVING sum(d) <> 0
+            ) AS differing
+            """
+        return try await count(fixture, sql)
+    }
+
+    func count(_ fixture: StoreFixture, _ sql: String) async throws -> Int {
         switch fixture.database.backend {
         case .sqlite:
             let store = try #require(fixture.store as? SQLiteStore)
@@ -20,6 +41,12 @@ struct SubmissionStatusColumnTests {
         case .postgres:
             return try await TestDatabase.postgresCount(url: fixture.database.url, sql)
         }
+    }
+
+    /// The stored status and the kept counts both agree with the truth.
+    func expectTrue(_ fixture: StoreFixture, _ step: String) async throws {
+        #expect(try await disagreements(fixture) == 0, "status after \(step)")
+        #expect(try await countMismatches(fixture) == 0, "counts after \(step)")
     }
 
     /// Stores a submission with its scoring job; returns its id.
@@ -66,6 +93,7 @@ struct SubmissionStatusColumnTests {
             let revived = try await submit(fixture)
             let scoring = try await submit(fixture)
             let queued = try await submit(fixture)
+            try await expectTrue(fixture, "submissions")
 
             for id in [completed, reporting] {
                 let lease = try await claim(fixture, id)
@@ -73,6 +101,7 @@ struct SubmissionStatusColumnTests {
                 try await store.insertEvaluation(
                     evaluation,
                     job: JobRequest(queue: "report-jobs", kind: "k", payload: Data("{}".utf8), dedupeKey: id))
+                try await expectTrue(fixture, "an evaluation")
                 try await store.jobs.complete(lease)
                 if id == completed {
                     try await store.insertReport(
@@ -80,16 +109,18 @@ struct SubmissionStatusColumnTests {
                             submissionID: id, assessment: fixture.assessment,
                             content: fixture.newSubmission().content, evaluation: evaluation,
                             generatedAt: fixture.clock.now()))
+                    try await expectTrue(fixture, "a report")
                 }
             }
             #expect(try await kill(fixture, try await claim(fixture, failed)) == .dead)
+            try await expectTrue(fixture, "a death")
             let revivedLease = try await claim(fixture, revived)
             #expect(try await kill(fixture, revivedLease) == .dead)
             #expect(try await store.submission(id: revived)?.status == .failed)
             _ = try await store.jobs.retryDeadJob(id: revivedLease.jobID)
+            try await expectTrue(fixture, "a retry of the dead")
             _ = try await claim(fixture, scoring)
-
-            #expect(try await disagreements(fixture) == 0)
+            try await expectTrue(fixture, "a claim")
             let expected: [SubmissionStatus: [String]] = [
                 .queued: [revived, queued], .scoring: [scoring], .reporting: [reporting],
                 .completed: [completed], .failed: [failed],
@@ -103,6 +134,60 @@ struct SubmissionStatusColumnTests {
                     SubmissionQuery(assessmentID: fixture.assessment.id, status: status))
                 #expect(ofAssessment.total == ids.count, "\(status) of the assessment")
             }
+            #expect(try await store.listSubmissions(SubmissionQuery()).total == 6)
+            #expect(
+                try await store.listSubmissions(SubmissionQuery(assessmentID: fixture.assessment.id)).total
+                    == 6)
+        }
+    }
+
+    @Test("the list's total is read from the kept counts, not counted", arguments: TestBackend.allCases)
+    func totalReadsTheKeptCounts(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { fixture in
+            for _ in 0..<3 { _ = try await submit(fixture) }
+            // Ten more queued than there are: in the one row of SQLite, in a slot of its own on PostgreSQL.
+            switch backend {
+            case .sqlite:
+                let store = try #require(fixture.store as? SQLiteStore)
+                _ = try await store.pool.transaction {
+                    try await $0.run(
+                        "UPDATE submission_counts SET total = total + 10 WHERE status = 'queued'")
+                }
+            case .postgres:
+                let bump = """
+                    WITH bumped AS (
+                        INSERT INTO submission_counts (status, assessment_id, slot, total)
+                        VALUES ('queued', '\(fixture.assessment.id)', 99, 10) RETURNING 1)
+                    SELECT count(*) FROM bumped
+                    """
+                _ = try await TestDatabase.postgresCount(url: fixture.database.url, bump)
+            }
+            #expect(try await fixture.store.listSubmissions(SubmissionQuery(status: .queued)).total == 13)
+            #expect(try await fixture.store.listSubmissions(SubmissionQuery()).total == 13)
+        }
+    }
+
+    @Test("concurrent submissions and claims keep the counts exact", arguments: TestBackend.allCases)
+    func concurrentChangesKeepTheCounts(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { fixture in
+            try await withThrowingTaskGroup { group in
+                for _ in 0..<40 {
+                    let new = fixture.newSubmission()
+                    group.addTask {
+                        _ = try await fixture.store.insertSubmission(
+                            new, job: fixture.scoringJob(for: new.id))
+                    }
+                }
+                for index in 0..<4 {
+                    group.addTask {
+                        _ = try await fixture.store.jobs.claimNextJobs(
+                            queue: "scoring-jobs", limit: 5, owner: "w\(index)", leaseDuration: .seconds(30))
+                    }
+                }
+                try await group.waitForAll()
+            }
+            try await expectTrue(fixture, "concurrent submissions and claims")
+            #expect(try await fixture.store.listSubmissions(SubmissionQuery()).total == 40)
         }
     }
 }

@@ -12,6 +12,10 @@ enum PostgresMigrations {
 
     /// The advisory lock key of Assay's migrations.
     static let lockKey = 7_305_114_121
+    /// How many slots the counts of one status and assessment are split into (see migration 6).
+    static let countSlots = 16
+    /// The first key of the two-key advisory locks that hold a slot of `submission_counts`.
+    static let countLockSpace = 7_305
 
     static let all: [Migration] = [
         Migration(
@@ -147,6 +151,73 @@ enum PostgresMigrations {
                 """
                 CREATE TRIGGER reports_submission_status AFTER INSERT ON reports
                 FOR EACH ROW EXECUTE FUNCTION refresh_submission_status_of_result()
+                """,
+            ]),
+        // The counts are split into `countSlots` slots per status and assessment, summed when read.
+        // A transaction writes the slot it holds a transaction-scoped advisory lock on (the first
+        // free one from its transaction id on), so that concurrent submissions, claims and results
+        // never wait on one another's counter row, nor deadlock over two of them; only when every
+        // slot is held does a transaction wait for one. A slot alone may go below zero (a
+        // submission counted in one slot and uncounted in another); only the sums are meaningful.
+        Migration(
+            version: 6, name: "submissions counted by status and assessment, in slots",
+            statements: [
+                """
+                CREATE TABLE submission_counts (
+                    status text NOT NULL,
+                    assessment_id text NOT NULL,
+                    slot integer NOT NULL,
+                    total bigint NOT NULL,
+                    PRIMARY KEY (status, assessment_id, slot))
+                """,
+                """
+                INSERT INTO submission_counts (status, assessment_id, slot, total)
+                SELECT status, assessment_id, 0, count(*) FROM submissions GROUP BY 1, 2
+                """,
+                """
+                CREATE FUNCTION submission_count_slot() RETURNS integer LANGUAGE plpgsql AS $$
+                DECLARE
+                    start_slot integer := (txid_current() % \(unescaped: String(countSlots)))::integer;
+                    candidate integer;
+                BEGIN
+                    FOR step IN 0 .. \(unescaped: String(countSlots - 1)) LOOP
+                        candidate := (start_slot + step) % \(unescaped: String(countSlots));
+                        IF pg_try_advisory_xact_lock(\(unescaped: String(countLockSpace)), candidate) THEN
+                            RETURN candidate;
+                        END IF;
+                    END LOOP;
+                    PERFORM pg_advisory_xact_lock(\(unescaped: String(countLockSpace)), start_slot);
+                    RETURN start_slot;
+                END
+                $$
+                """,
+                """
+                CREATE FUNCTION count_submission_status() RETURNS trigger LANGUAGE plpgsql AS $$
+                DECLARE
+                    slot_held integer := submission_count_slot();
+                BEGIN
+                    IF TG_OP <> 'INSERT' THEN
+                        INSERT INTO submission_counts AS c (status, assessment_id, slot, total)
+                        VALUES (OLD.status, OLD.assessment_id, slot_held, -1)
+                        ON CONFLICT (status, assessment_id, slot) DO UPDATE SET total = c.total - 1;
+                    END IF;
+                    IF TG_OP <> 'DELETE' THEN
+                        INSERT INTO submission_counts AS c (status, assessment_id, slot, total)
+                        VALUES (NEW.status, NEW.assessment_id, slot_held, 1)
+                        ON CONFLICT (status, assessment_id, slot) DO UPDATE SET total = c.total + 1;
+                    END IF;
+                    RETURN NULL;
+                END
+                $$
+                """,
+                """
+                CREATE TRIGGER submissions_counted AFTER INSERT OR DELETE ON submissions
+                FOR EACH ROW EXECUTE FUNCTION count_submission_status()
+                """,
+                """
+                CREATE TRIGGER submissions_recounted AFTER UPDATE OF status, assessment_id ON submissions
+                FOR EACH ROW WHEN (OLD.status <> NEW.status OR OLD.assessment_id <> NEW.assessment_id)
+                EXECUTE FUNCTION count_submission_status()
                 """,
             ]),
     ]

@@ -204,8 +204,9 @@ public final class PostgresStore: AssayStore {
     }
 
     /// A page of submissions, newest first; the filters are bound values, folded into the plan of
-    /// this one-off statement, so that a filtered list reads the index of its filter and counts
-    /// from it, never the whole table.
+    /// this one-off statement, so that a filtered list reads the index of its filter. The total is
+    /// the sum of the exact counts the triggers keep in `submission_counts` (a few slots per status
+    /// and assessment), never a count of the matching rows.
     public func listSubmissions(_ query: SubmissionQuery) async throws -> Page<SubmissionRecord> {
         let status = query.status?.rawValue
         let rows = try await client.rows(
@@ -217,7 +218,7 @@ public final class PostgresStore: AssayStore {
             """, logger: logger)
         let count = try await client.rows(
             """
-            SELECT count(*) AS total FROM submissions
+            SELECT coalesce(sum(total), 0)::bigint AS total FROM submission_counts
             WHERE (\(query.assessmentID)::text IS NULL OR assessment_id = \(query.assessmentID)::text)
               AND (\(status)::text IS NULL OR status = \(status)::text)
             """, logger: logger)

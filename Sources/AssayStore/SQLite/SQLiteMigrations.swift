@@ -141,6 +141,47 @@ enum SQLiteMigrations {
                 END
                 """,
             ]),
+        Migration(
+            version: 6, name: "submissions counted by assessment and status",
+            statements: [
+                """
+                CREATE TABLE submission_counts (
+                    status TEXT NOT NULL,
+                    assessment_id TEXT NOT NULL,
+                    total INTEGER NOT NULL,
+                    PRIMARY KEY (status, assessment_id))
+                """,
+                """
+                INSERT INTO submission_counts (status, assessment_id, total)
+                SELECT status, assessment_id, count(*) FROM submissions GROUP BY 1, 2
+                """,
+                """
+                CREATE TRIGGER submissions_inserted_count AFTER INSERT ON submissions
+                BEGIN
+                    INSERT INTO submission_counts (status, assessment_id, total)
+                    VALUES (NEW.status, NEW.assessment_id, 1)
+                    ON CONFLICT (status, assessment_id) DO UPDATE SET total = total + 1;
+                END
+                """,
+                """
+                CREATE TRIGGER submissions_updated_count AFTER UPDATE OF status, assessment_id ON submissions
+                WHEN OLD.status IS NOT NEW.status OR OLD.assessment_id IS NOT NEW.assessment_id
+                BEGIN
+                    UPDATE submission_counts SET total = total - 1
+                    WHERE status = OLD.status AND assessment_id = OLD.assessment_id;
+                    INSERT INTO submission_counts (status, assessment_id, total)
+                    VALUES (NEW.status, NEW.assessment_id, 1)
+                    ON CONFLICT (status, assessment_id) DO UPDATE SET total = total + 1;
+                END
+                """,
+                """
+                CREATE TRIGGER submissions_deleted_count AFTER DELETE ON submissions
+                BEGIN
+                    UPDATE submission_counts SET total = total - 1
+                    WHERE status = OLD.status AND assessment_id = OLD.assessment_id;
+                END
+                """,
+            ]),
     ]
 
     /// Applies the steps this database has not seen yet; safe when several processes start at once.

@@ -144,7 +144,9 @@ public final class SQLiteStore: AssayStore {
     }
 
     /// A page of submissions, newest first; only the filters asked for are in the statement, so
-    /// that a filtered list reads the index of its filter and counts from it.
+    /// that a filtered list reads the index of its filter. The total is the sum of the exact
+    /// counts the triggers keep in `submission_counts` (one row per status and assessment), never
+    /// a count of the matching rows.
     public func listSubmissions(_ query: SubmissionQuery) async throws -> Page<SubmissionRecord> {
         var conditions: [SQLiteQuery] = ["1"]
         if let assessmentID = query.assessmentID { conditions.append("assessment_id = \(assessmentID)") }
@@ -156,7 +158,10 @@ public final class SQLiteStore: AssayStore {
             ORDER BY created_at DESC, id LIMIT \(query.limit) OFFSET \(query.offset)
             """)
         let total =
-            try await pool.read("SELECT count(*) AS total FROM submissions WHERE \(filter)").first?
+            try await pool.read(
+                "SELECT coalesce(sum(total), 0) AS total FROM submission_counts WHERE \(filter)"
+            )
+            .first?
             .int("total") ?? 0
         return Page(items: try rows.map(Self.submission(from:)), total: total)
     }
