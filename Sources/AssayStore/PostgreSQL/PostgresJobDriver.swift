@@ -165,15 +165,23 @@ public final class PostgresJobDriver: JobQueueDriver {
     public func renewLeases(_ leases: [JobLease], for duration: Duration) async throws -> Set<String> {
         guard !leases.isEmpty else { return [] }
         let now = now()
-        let rows = try await client.rows(
-            """
-            UPDATE jobs SET lease_expires_at = \(now + duration.seconds), updated_at = \(now)
-            FROM unnest(\(leases.map(\.jobID))::text[], \(leases.map(\.attempt))::int8[], \(leases.map(\.owner))::text[])
-                AS held(id, attempt, owner)
-            WHERE jobs.id = held.id AND jobs.attempt = held.attempt AND jobs.lease_owner = held.owner
-              AND jobs.state = 'running'
-            RETURNING jobs.id
-            """, logger: logger)
+        let rows = try await PostgresFailure.retryingConflictOnce(logger: logger) {
+            try await self.client.rows(
+                """
+                WITH locked AS (
+                    -- Locked in the order of their ids, as every batch of jobs is, so batches never deadlock.
+                    SELECT jobs.id FROM jobs
+                    JOIN unnest(\(leases.map(\.jobID))::text[], \(leases.map(\.attempt))::int8[], \(leases.map(\.owner))::text[])
+                        AS held(id, attempt, owner)
+                        ON jobs.id = held.id AND jobs.attempt = held.attempt AND jobs.lease_owner = held.owner
+                    WHERE jobs.state = 'running'
+                    ORDER BY jobs.id FOR UPDATE OF jobs
+                )
+                UPDATE jobs SET lease_expires_at = \(now + duration.seconds), updated_at = \(now)
+                FROM locked WHERE jobs.id = locked.id
+                RETURNING jobs.id
+                """, logger: self.logger)
+        }
         return Set(try rows.map { try $0.string("id") })
     }
 
@@ -185,23 +193,32 @@ public final class PostgresJobDriver: JobQueueDriver {
     private static func complete(_ leases: [JobLease], client: PostgresPool, logger: Logger, now: Date)
         async throws -> [Result<Void, any Error>]
     {
-        let rows = try await client.rows(
-            """
-            WITH done AS (
-                UPDATE jobs SET state = 'completed', completed_at = \(now), updated_at = \(now),
-                    lease_owner = NULL, lease_expires_at = NULL
-                FROM unnest(\(leases.map(\.jobID))::text[], \(leases.map(\.attempt))::int8[], \(leases.map(\.owner))::text[])
-                    AS done(id, attempt, owner)
-                WHERE jobs.id = done.id AND jobs.attempt = done.attempt AND jobs.lease_owner = done.owner
-                  AND jobs.state = 'running'
-                RETURNING jobs.id, jobs.queue
-            ), counted AS (
-                INSERT INTO job_completions (queue, minute, completed)
-                SELECT queue, date_trunc('minute', \(now)::timestamptz), count(*) FROM done GROUP BY queue
-                ON CONFLICT (queue, minute) DO UPDATE SET completed = job_completions.completed + excluded.completed
-            )
-            SELECT id FROM done
-            """, logger: logger)
+        // Jobs are locked in the order of their ids and counters upserted in the order of their queues.
+        let rows = try await PostgresFailure.retryingConflictOnce(logger: logger) {
+            try await client.rows(
+                """
+                WITH locked AS (
+                    -- Locked in the order of their ids, as every batch of jobs is, so batches never deadlock.
+                    SELECT jobs.id FROM jobs
+                    JOIN unnest(\(leases.map(\.jobID))::text[], \(leases.map(\.attempt))::int8[], \(leases.map(\.owner))::text[])
+                        AS held(id, attempt, owner)
+                        ON jobs.id = held.id AND jobs.attempt = held.attempt AND jobs.lease_owner = held.owner
+                    WHERE jobs.state = 'running'
+                    ORDER BY jobs.id FOR UPDATE OF jobs
+                ), done AS (
+                    UPDATE jobs SET state = 'completed', completed_at = \(now), updated_at = \(now),
+                        lease_owner = NULL, lease_expires_at = NULL
+                    FROM locked WHERE jobs.id = locked.id
+                    RETURNING jobs.id, jobs.queue
+                ), counted AS (
+                    INSERT INTO job_completions (queue, minute, completed)
+                    SELECT queue, date_trunc('minute', \(now)::timestamptz), count(*) FROM done
+                    GROUP BY queue ORDER BY queue
+                    ON CONFLICT (queue, minute) DO UPDATE SET completed = job_completions.completed + excluded.completed
+                )
+                SELECT id FROM done
+                """, logger: logger)
+        }
         let completed = Set(try rows.map { try $0.string("id") })
         return leases.map {
             completed.contains($0.jobID) ? .success(()) : .failure(JobQueueError.leaseLost($0))

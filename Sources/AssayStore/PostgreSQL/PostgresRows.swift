@@ -50,6 +50,27 @@ enum PostgresFailure {
         }
     }
 
+    /// Runs `operation`, and once more when the server aborted it to end a deadlock (SQLSTATE 40P01)
+    /// or a serialization failure (40001): such an abort rolled all of it back, and a second try
+    /// usually finds the other transaction gone. A second conflict is thrown.
+    static func retryingConflictOnce<T: Sendable>(logger: Logger, _ operation: () async throws -> T)
+        async throws -> T
+    {
+        do {
+            return try await operation()
+        } catch let error as PSQLError where isConflict(error) {
+            logger.notice(
+                "statement aborted by a lock conflict; retrying once",
+                metadata: ["sqlstate": "\(error.serverInfo?[.sqlState] ?? "")"])
+            return try await operation()
+        }
+    }
+
+    /// Whether the server aborted the statement to end a deadlock or a serialization failure.
+    static func isConflict(_ error: PSQLError) -> Bool {
+        ["40P01", "40001"].contains(error.serverInfo?[.sqlState])
+    }
+
     /// `error` itself, or ``StoreError/unavailable(_:)`` when it says the database cannot be reached;
     /// a transaction's error is unwrapped to the error that ended it.
     static func map(_ error: any Error) -> any Error {
