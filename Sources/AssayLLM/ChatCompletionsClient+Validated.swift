@@ -1,3 +1,5 @@
+import AssayCore
+
 extension ChatCompletionsClient {
     /// Asks for a JSON answer and checks it; an invalid answer gets one repair request that says
     /// what was wrong, and a second invalid answer throws ``LLMError/invalidAnswer(_:)``.

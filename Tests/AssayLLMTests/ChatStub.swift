@@ -1,3 +1,4 @@
+import AssayCore
 import AssayLLM
 import Foundation
 import HTTPTypes

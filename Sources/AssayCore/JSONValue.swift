@@ -1,4 +1,4 @@
-/// A JSON value of any shape: the JSON schemas and `response_format` objects the client sends.
+/// A JSON value of any shape: bodies passed on as they are, and the schemas a model client sends.
 public enum JSONValue: Codable, Sendable, Equatable {
     case null
     case bool(Bool)
