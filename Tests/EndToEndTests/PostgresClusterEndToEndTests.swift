@@ -71,6 +71,18 @@ struct PostgresClusterEndToEndTests {
         }
 
         func count(_ sql: String) async throws -> Int { try await TestDatabase.postgresCount(url: url, sql) }
+
+        /// Starts `assay serve` on this cluster, keeping its files in the cluster's `app` folder, and an
+        /// HTTP client for the port it listens on.
+        func serve() async throws -> (AssayProcess, HTTPClient) {
+            let folder = directory.appendingPathComponent("app")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let server = try AssayProcess(
+                arguments: ["serve"], environment: environment(folder: folder), workingDirectory: folder)
+            let client = HTTPClient(
+                baseURL: try #require(URL(string: "http://127.0.0.1:\(try await server.listeningPort())")))
+            return (server, client)
+        }
     }
 
     /// Waits until every submission in the database has its report, or `timeout` passes.
@@ -93,13 +105,7 @@ struct PostgresClusterEndToEndTests {
     )
     func restart() async throws {
         try await Cluster.with { cluster in
-            let folder = cluster.directory.appendingPathComponent("app")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let server = try AssayProcess(
-                arguments: ["serve"], environment: cluster.environment(folder: folder),
-                workingDirectory: folder)
-            let client = HTTPClient(
-                baseURL: try #require(URL(string: "http://127.0.0.1:\(try await server.listeningPort())")))
+            let (server, client) = try await cluster.serve()
 
             // Submissions keep coming while the database restarts.
             let until = ContinuousClock.now + .seconds(6)

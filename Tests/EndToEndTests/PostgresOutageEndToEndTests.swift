@@ -47,13 +47,7 @@ struct PostgresOutageEndToEndTests {
     )
     func ninetySecondOutage() async throws {
         try await Cluster.with { cluster in
-            let folder = cluster.directory.appendingPathComponent("app")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let server = try AssayProcess(
-                arguments: ["serve"], environment: cluster.environment(folder: folder),
-                workingDirectory: folder)
-            let client = HTTPClient(
-                baseURL: try #require(URL(string: "http://127.0.0.1:\(try await server.listeningPort())")))
+            let (server, client) = try await cluster.serve()
             let start = ContinuousClock.now
             let record = Record()
 
