@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "AssayServer",
             dependencies: [
-                "AssayCore", "AssayStore", "JobQueue",
+                "AssayCore", "AssayStore", "JobQueue", "ServiceBusQueue",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -109,6 +109,17 @@ let package = Package(
             dependencies: [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Jobs over Azure Service Bus: the outbox relay, the broker's attempt source, the fallback
+        // circuit and the broker's counts in the queue status; the bridge between the two below.
+        .target(
+            name: "ServiceBusQueue",
+            dependencies: [
+                "AzureServiceBus", "JobQueue",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -172,6 +183,13 @@ let package = Package(
             dependencies: [
                 "AzureServiceBus", "ServiceBusEmulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ServiceBusQueueTests",
+            dependencies: [
+                "ServiceBusQueue", "ServiceBusEmulator", "AzureServiceBus", "JobQueue", "AssayTestSupport",
             ],
             swiftSettings: swiftSettings
         ),

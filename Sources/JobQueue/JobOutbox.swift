@@ -1,0 +1,32 @@
+/// The jobs table seen as an outbox: jobs whose current attempt has not been published to a broker
+/// yet, held by one relay at a time while it sends them, and marked published once the broker has
+/// accepted them.
+///
+/// A job is *unpublished* while it is `available` or `scheduled` and no message was accepted for
+/// its current attempt. Publishing pushes the job's run-at back by a reclaim window, so that
+/// database workers leave it to the broker until then; when no broker worker claimed it by then
+/// (the broker unreachable for receive, or Service Bus turned off), database workers take it as
+/// they take any due job, and its late message finds it done.
+///
+/// Every method is safe with many relays at once: a job is held by at most one.
+public protocol JobOutbox: Sendable {
+    /// Holds up to `limit` unpublished jobs of `queue` for `owner` until `hold` from now, oldest
+    /// run-at first, whatever their run-at; jobs held by another relay whose hold has not run out
+    /// are skipped.
+    func holdUnpublished(queue: String, limit: Int, owner: String, hold: Duration) async throws
+        -> [OutboxEntry]
+
+    /// Marks the jobs published for the attempt of each entry, in one statement, where `owner`
+    /// still holds them and they are still unpublished at that attempt (a database worker did not
+    /// take them meanwhile); each marked job's run-at becomes the later of its run-at and now, plus
+    /// `reclaimAfter`. Returns the ids of the jobs marked.
+    func markPublished(_ entries: [OutboxEntry], owner: String, reclaimAfter: Duration) async throws
+        -> Set<String>
+
+    /// Lets go of held jobs that could not be sent, so that another relay, or a database worker
+    /// once the fallback window passed, can take them at once.
+    func releaseHeld(_ entries: [OutboxEntry], owner: String) async throws
+
+    /// The number of unpublished jobs of each of `queues`.
+    func unpublishedCounts(queues: [String]) async throws -> [String: Int]
+}
