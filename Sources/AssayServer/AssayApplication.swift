@@ -79,8 +79,6 @@ public enum AssayApplication {
         let store = try await openStore(configuration: configuration, logger: logger)
         let adminToken = try AdminToken.resolve(
             configured: configuration.adminToken, dataDirectory: configuration.dataDirectory, logger: logger)
-        try await SampleAssessments.loadIfEmpty(
-            into: store, directory: configuration.examplesDirectory, now: Date(), logger: logger)
         let dependencies = dependencies(configuration: configuration, store: store, adminToken: adminToken)
         var services = storeServices(configuration: configuration, store: store)
         if configuration.workerConcurrency > 0 {
@@ -89,7 +87,7 @@ public enum AssayApplication {
                     configuration: configuration, store: store,
                     concurrency: configuration.workerConcurrency, gracePeriod: gracePeriod, logger: logger))
         }
-        return Application(
+        var application = Application(
             router: AssayRouter.build(dependencies: dependencies),
             server: httpServer(configuration: configuration),
             configuration: .init(
@@ -101,6 +99,12 @@ public enum AssayApplication {
                     metadata: ["address": .string("\(channel.localAddress.map { "\($0)" } ?? "?")")])
             },
             logger: logger)
+        // Inside the group, with the store running, before the first request.
+        application.beforeServerStarts {
+            try await SampleAssessments.loadIfEmpty(
+                into: store, directory: configuration.examplesDirectory, now: Date(), logger: logger)
+        }
+        return application
     }
 
     /// HTTP/1.1 with the configured idle and request-read timeouts, so that a client sending half a

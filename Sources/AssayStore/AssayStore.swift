@@ -41,6 +41,11 @@ public protocol AssayStore: Sendable {
     func insertReport(_ report: Report) async throws
     func report(submissionID: String) async throws -> Report?
 
-    /// Releases the database connections.
+    /// Runs what the store needs while it is in use (PostgreSQL's connection pool) until ``close()``
+    /// or cancellation, and returns once that has ended. A service group runs it (`StoreService`),
+    /// or ``whileRunning(_:)`` around a one-shot use; statements made before it runs wait for it.
+    func run() async
+
+    /// Releases the database connections and ends ``run()``.
     func close() async throws
 }

@@ -37,43 +37,45 @@ struct QueueBenchmark: AsyncParsableCommand {
     func run() async throws {
         let store = try await BenchStore.open(database)
         let driver = store.jobs
-        let queue = "bench-\(UUID().uuidString.prefix(8).lowercased())"
-        func requests(_ count: Int) -> [JobRequest] {
-            (0..<count).map { _ in
-                JobRequest(queue: queue, kind: BenchStore.noOpKind, payload: Data("{}".utf8))
+        try await store.whileRunning {
+            let queue = "bench-\(UUID().uuidString.prefix(8).lowercased())"
+            func requests(_ count: Int) -> [JobRequest] {
+                (0..<count).map { _ in
+                    JobRequest(queue: queue, kind: BenchStore.noOpKind, payload: Data("{}".utf8))
+                }
             }
+
+            var started = ContinuousClock.now
+            for request in requests(single) { _ = try await driver.enqueue(request) }
+            report("enqueue one at a time", count: single, since: started)
+
+            started = ContinuousClock.now
+            for chunk in requests(jobs).chunks(of: batch) { _ = try await driver.enqueue(Array(chunk)) }
+            report("enqueue in batches of \(batch)", count: jobs, since: started)
+
+            started = ContinuousClock.now
+            let worker = BenchStore.worker(driver: driver, queue: queue, concurrency: concurrency)
+            let group = ServiceGroup(services: [worker], logger: BenchStore.logger)
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                try await waitForCompleted(single + jobs, queue: queue, driver: driver)
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+            }
+            report(
+                "drain, 1 worker process (concurrency \(concurrency))", count: single + jobs, since: started)
+
+            for chunk in requests(jobs).chunks(of: batch) { _ = try await driver.enqueue(Array(chunk)) }
+            started = ContinuousClock.now
+            try await withThrowingTaskGroup(of: Void.self) { children in
+                for _ in 0..<processes { children.addTask { try await runWorker(queue: queue) } }
+                try await waitForCompleted(single + 2 * jobs, queue: queue, driver: driver)
+                children.cancelAll()
+            }
+            report(
+                "drain, \(processes) worker processes (concurrency \(concurrency) each)", count: jobs,
+                since: started)
         }
-
-        var started = ContinuousClock.now
-        for request in requests(single) { _ = try await driver.enqueue(request) }
-        report("enqueue one at a time", count: single, since: started)
-
-        started = ContinuousClock.now
-        for chunk in requests(jobs).chunks(of: batch) { _ = try await driver.enqueue(Array(chunk)) }
-        report("enqueue in batches of \(batch)", count: jobs, since: started)
-
-        started = ContinuousClock.now
-        let worker = BenchStore.worker(driver: driver, queue: queue, concurrency: concurrency)
-        let group = ServiceGroup(services: [worker], logger: BenchStore.logger)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            try await waitForCompleted(single + jobs, queue: queue, driver: driver)
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-        }
-        report("drain, 1 worker process (concurrency \(concurrency))", count: single + jobs, since: started)
-
-        for chunk in requests(jobs).chunks(of: batch) { _ = try await driver.enqueue(Array(chunk)) }
-        started = ContinuousClock.now
-        try await withThrowingTaskGroup(of: Void.self) { children in
-            for _ in 0..<processes { children.addTask { try await runWorker(queue: queue) } }
-            try await waitForCompleted(single + 2 * jobs, queue: queue, driver: driver)
-            children.cancelAll()
-        }
-        report(
-            "drain, \(processes) worker processes (concurrency \(concurrency) each)", count: jobs,
-            since: started)
-        try await store.close()
     }
 
     /// Runs `assay-bench queue-worker` on `queue` until this task is cancelled, then stops it with

@@ -34,48 +34,49 @@ struct SubmissionsList: AsyncParsableCommand {
 
     func run() async throws {
         let store = try await BenchStore.open(database)
-        let assessment = try AssayJSON.decoder().decode(
-            Assessment.self, from: Data(contentsOf: URL(fileURLWithPath: self.assessment)))
-        if try await store.assessment(id: assessment.id) == nil {
-            try await store.insertAssessment(assessment, at: Date())
-        }
-        let content = try AssayJSON.decoder().decode(
-            SubmissionContent.self, from: Data(contentsOf: URL(fileURLWithPath: body)))
+        try await store.whileRunning {
+            let assessment = try AssayJSON.decoder().decode(
+                Assessment.self, from: Data(contentsOf: URL(fileURLWithPath: self.assessment)))
+            if try await store.assessment(id: assessment.id) == nil {
+                try await store.insertAssessment(assessment, at: Date())
+            }
+            let content = try AssayJSON.decoder().decode(
+                SubmissionContent.self, from: Data(contentsOf: URL(fileURLWithPath: body)))
 
-        let started = ContinuousClock.now
-        let completed = count * completedPercent / 100
-        let count = count
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for lane in 0..<Self.lanes {
-                group.addTask {
-                    for index in stride(from: lane, to: count, by: Self.lanes) {
-                        try await Self.fill(
-                            store: store, assessment: assessment, content: content,
-                            completes: index < completed)
+            let started = ContinuousClock.now
+            let completed = count * completedPercent / 100
+            let count = count
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for lane in 0..<Self.lanes {
+                    group.addTask {
+                        for index in stride(from: lane, to: count, by: Self.lanes) {
+                            try await Self.fill(
+                                store: store, assessment: assessment, content: content,
+                                completes: index < completed)
+                        }
                     }
                 }
+                try await group.waitForAll()
             }
-            try await group.waitForAll()
-        }
-        let seconds = (ContinuousClock.now - started).milliseconds / 1000
-        print(String(format: "filled %d submissions (%d completed) in %.1f s", count, completed, seconds))
+            let seconds = (ContinuousClock.now - started).milliseconds / 1000
+            print(String(format: "filled %d submissions (%d completed) in %.1f s", count, completed, seconds))
 
-        for status in SubmissionStatus.allCases {
-            var times: [Double] = []
-            var total = 0
-            for _ in 0..<repetitions {
-                let begun = ContinuousClock.now
-                total = try await store.listSubmissions(SubmissionQuery(status: status, limit: 50)).total
-                times.append((ContinuousClock.now - begun).milliseconds)
+            for status in SubmissionStatus.allCases {
+                var times: [Double] = []
+                var total = 0
+                for _ in 0..<repetitions {
+                    let begun = ContinuousClock.now
+                    total = try await store.listSubmissions(SubmissionQuery(status: status, limit: 50)).total
+                    times.append((ContinuousClock.now - begun).milliseconds)
+                }
+                times.sort()
+                print(
+                    String(
+                        format: "list ?status=%@&limit=50 (%d match): p50 %.2f ms, p99 %.2f ms, max %.2f ms",
+                        status.rawValue, total, times[times.count / 2], times[times.count * 99 / 100],
+                        times[times.count - 1]))
             }
-            times.sort()
-            print(
-                String(
-                    format: "list ?status=%@&limit=50 (%d match): p50 %.2f ms, p99 %.2f ms, max %.2f ms",
-                    status.rawValue, total, times[times.count / 2], times[times.count * 99 / 100],
-                    times[times.count - 1]))
         }
-        try await store.close()
     }
 
     /// Stores one submission with its scoring job and, when it `completes`, its evaluation (with its

@@ -35,18 +35,12 @@ struct SharedOptions: ParsableArguments {
         }
     }
 
-    /// Opens the configured store quietly, runs `body` on it, and closes it.
+    /// Opens the configured store quietly, runs `body` on it while the store runs, and closes it.
     func withStore(_ body: (any AssayStore, AssayConfiguration) async throws -> Void) async throws {
         let configuration = try configuration()
         var logger = Logger(label: "assay")
         logger.logLevel = .warning
         let store = try await AssayApplication.openStore(configuration: configuration, logger: logger)
-        do {
-            try await body(store, configuration)
-        } catch {
-            try? await store.close()
-            throw error
-        }
-        try await store.close()
+        try await store.whileRunning { try await body(store, configuration) }
     }
 }

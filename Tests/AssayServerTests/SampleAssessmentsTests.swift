@@ -17,19 +17,19 @@ struct SampleAssessmentsTests {
         let database = try await TestDatabase.create(TestBackend.selected)
         let store = try await database.openStore()
         do {
-            let (logger, entries) = RecordingLogHandler.logger()
-            try await SampleAssessments.loadIfEmpty(
-                into: store, directory: Self.examples, now: Date(), logger: logger)
-            let warnings = entries.all.filter { $0.level >= .warning }
-            #expect(warnings.isEmpty, "\(warnings.map { "\($0.message) \($0.metadata)" })")
-            let loaded = try await store.listAssessments(limit: 10, offset: 0)
-            #expect(loaded.items.map(\.id) == [AssayFixture.sampleAssessmentID])
+            try await store.whileRunning {
+                let (logger, entries) = RecordingLogHandler.logger()
+                try await SampleAssessments.loadIfEmpty(
+                    into: store, directory: Self.examples, now: Date(), logger: logger)
+                let warnings = entries.all.filter { $0.level >= .warning }
+                #expect(warnings.isEmpty, "\(warnings.map { "\($0.message) \($0.metadata)" })")
+                let loaded = try await store.listAssessments(limit: 10, offset: 0)
+                #expect(loaded.items.map(\.id) == [AssayFixture.sampleAssessmentID])
+            }
         } catch {
-            try? await store.close()
             try? await database.drop()
             throw error
         }
-        try await store.close()
         try await database.drop()
     }
 

@@ -38,25 +38,26 @@ struct PostgresFailureTests {
         let pool = PostgresPool(
             url: try PostgresDatabaseURL(database.url), maximumConnections: 2, logger: TestDatabase.quiet)
         do {
-            try await pool.rows("CREATE TABLE marks (id integer)", logger: TestDatabase.quiet)
-            let started = ContinuousClock.now
-            await #expect(throws: StoreError.self) {
-                try await pool.transaction(logger: TestDatabase.quiet) { connection in
-                    try await connection.rows("INSERT INTO marks VALUES (1)", logger: TestDatabase.quiet)
-                    // Ends when the deadline cancels it; the body then returns as if all went well.
-                    try? await Task.sleep(for: .seconds(60))
+            try await pool.whileRunning {
+                try await pool.rows("CREATE TABLE marks (id integer)", logger: TestDatabase.quiet)
+                let started = ContinuousClock.now
+                await #expect(throws: StoreError.self) {
+                    try await pool.transaction(logger: TestDatabase.quiet) { connection in
+                        try await connection.rows("INSERT INTO marks VALUES (1)", logger: TestDatabase.quiet)
+                        // Ends when the deadline cancels it; the body then returns as if all went well.
+                        try? await Task.sleep(for: .seconds(60))
+                    }
                 }
+                #expect(ContinuousClock.now - started < .seconds(11))
+                try await Task.sleep(for: .milliseconds(500))
+                let rows = try await pool.rows("SELECT count(*) AS n FROM marks", logger: TestDatabase.quiet)
+                #expect(try rows.first?.int("n") == 0)
             }
-            #expect(ContinuousClock.now - started < .seconds(11))
-            try await Task.sleep(for: .milliseconds(500))
-            let rows = try await pool.rows("SELECT count(*) AS n FROM marks", logger: TestDatabase.quiet)
-            #expect(try rows.first?.int("n") == 0)
         } catch {
-            await pool.close()
             try? await database.drop()
             throw error
         }
-        await pool.close()
         try await database.drop()
     }
+
 }

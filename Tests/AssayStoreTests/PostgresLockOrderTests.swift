@@ -61,30 +61,30 @@ struct PostgresLockOrderTests {
             DO $$ BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = 'deadlock_detected'; END $$
             """
         do {
-            let tries = Mutex(0)
-            let answer = try await PostgresFailure.retryingConflictOnce(logger: TestDatabase.quiet) {
-                let attempt = tries.withLock { count in
-                    count += 1
-                    return count
+            try await pool.whileRunning {
+                let tries = Mutex(0)
+                let answer = try await PostgresFailure.retryingConflictOnce(logger: TestDatabase.quiet) {
+                    let attempt = tries.withLock { count in
+                        count += 1
+                        return count
+                    }
+                    if attempt == 1 { try await pool.rows(conflict, logger: TestDatabase.quiet) }
+                    return attempt
                 }
-                if attempt == 1 { try await pool.rows(conflict, logger: TestDatabase.quiet) }
-                return attempt
-            }
-            #expect(answer == 2)
-            let persistent = Mutex(0)
-            await #expect(throws: PSQLError.self) {
-                try await PostgresFailure.retryingConflictOnce(logger: TestDatabase.quiet) {
-                    persistent.withLock { $0 += 1 }
-                    try await pool.rows(conflict, logger: TestDatabase.quiet)
+                #expect(answer == 2)
+                let persistent = Mutex(0)
+                await #expect(throws: PSQLError.self) {
+                    try await PostgresFailure.retryingConflictOnce(logger: TestDatabase.quiet) {
+                        persistent.withLock { $0 += 1 }
+                        try await pool.rows(conflict, logger: TestDatabase.quiet)
+                    }
                 }
+                #expect(persistent.withLock { $0 } == 2)
             }
-            #expect(persistent.withLock { $0 } == 2)
         } catch {
-            await pool.close()
             try? await database.drop()
             throw error
         }
-        await pool.close()
         try await database.drop()
     }
 }

@@ -67,25 +67,30 @@ public struct AssayFixture: Sendable {
         return try await app.test(.router, test)
     }
 
+    /// A fixture on a fresh database of the selected backend, its store open but not yet running.
     fileprivate static func make() async throws -> AssayFixture {
         let database = try await TestDatabase.create(TestBackend.selected)
         do {
-            let store = try await database.openStore()
-            do {
-                try await store.insertAssessment(try sampleAssessment(), at: Date())
-            } catch {
-                try? await store.close()
-                throw error
-            }
-            return AssayFixture(database: database, store: store, logger: TestDatabase.quiet)
+            return AssayFixture(
+                database: database, store: try await database.openStore(), logger: TestDatabase.quiet)
         } catch {
             try? await database.drop()
             throw error
         }
     }
 
-    fileprivate func tearDown() async throws {
-        try await store.close()
+    /// Runs `body` with the store running and the sample assessment stored, then closes the store
+    /// and drops the database.
+    fileprivate func whileSetUp(_ body: () async throws -> Void) async throws {
+        do {
+            try await store.whileRunning {
+                try await store.insertAssessment(try Self.sampleAssessment(), at: Date())
+                try await body()
+            }
+        } catch {
+            try? await database.drop()
+            throw error
+        }
         try await database.drop()
     }
 }
@@ -98,13 +103,9 @@ public struct AssayFixtureTrait: SuiteTrait, TestTrait, TestScoping {
         for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
     ) async throws {
         let fixture = try await AssayFixture.make()
-        do {
+        try await fixture.whileSetUp {
             try await AssayFixture.$scoped.withValue(fixture) { try await function() }
-        } catch {
-            try await fixture.tearDown()
-            throw error
         }
-        try await fixture.tearDown()
     }
 }
 

@@ -78,7 +78,7 @@ public struct TestDatabase: Sendable {
         }
     }
 
-    /// Runs `body` with a fresh database and store on `backend`, then closes and drops them.
+    /// Runs `body` with a fresh database and its store running on `backend`, then closes and drops them.
     public static func withStore<T: Sendable>(
         _ backend: TestBackend, now: @escaping @Sendable () -> Date = Date.init,
         _ body: (any AssayStore, TestDatabase) async throws -> T
@@ -92,12 +92,10 @@ public struct TestDatabase: Sendable {
             throw error
         }
         do {
-            let result = try await body(store, database)
-            try await store.close()
+            let result = try await store.whileRunning { try await body(store, database) }
             try await database.drop()
             return result
         } catch {
-            try? await store.close()
             try? await database.drop()
             throw error
         }

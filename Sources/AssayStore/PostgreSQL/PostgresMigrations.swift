@@ -222,9 +222,23 @@ enum PostgresMigrations {
             ]),
     ]
 
-    /// Applies the steps this database has not seen yet; returns their versions.
-    static func apply(client: PostgresClient, logger: Logger) async throws -> [Int] {
-        try await client.withTransaction(logger: logger) { connection in
+    /// Applies the steps this database has not seen yet, in one transaction on a connection of
+    /// their own (the pool may not be running yet); returns their versions.
+    static func apply(url: PostgresDatabaseURL, logger: Logger) async throws -> [Int] {
+        let connection = try await PostgresConnection.connect(
+            configuration: try url.connectionConfiguration(), id: 0, logger: logger)
+        do {
+            let applied = try await apply(on: connection, logger: logger)
+            try await connection.close()
+            return applied
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
+    static func apply(on connection: PostgresConnection, logger: Logger) async throws -> [Int] {
+        try await connection.withTransaction(logger: logger) { connection in
             // A migration may take longer than a request's statement_timeout (a backfill, say).
             try await connection.query("SET LOCAL statement_timeout = 0", logger: logger)
             try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)

@@ -8,6 +8,9 @@ import _ConnectionPoolModule
 /// The store's connection pool: postgres-nio's `PostgresClient`, replaced by a fresh one when
 /// the server is back after an outage that the pool has not noticed yet.
 ///
+/// The clients, and the probe below, run in ``run()``, as child tasks: a service group runs it (the
+/// store's service), and nothing of the pool outlives it. Statements made before it runs wait.
+///
 /// While the server is away, postgres-nio's pool waits longer and longer between connection
 /// attempts (up to a minute), and after a minute fails every request at once (its circuit
 /// breaker); after a long outage it would notice the server's return only many seconds late.
@@ -20,14 +23,26 @@ import _ConnectionPoolModule
 /// commit after its caller was told it failed, and the server ends any statement of it still
 /// running (`statement_timeout`).
 final class PostgresPool: Sendable {
+    /// What ``run()`` is asked to start.
+    private enum Work: Sendable {
+        /// Run this client until it is retired (its stream finishes).
+        case host(PostgresClient, retired: AsyncStream<Void>)
+        case probe
+    }
+
     private struct State {
         var client: PostgresClient
-        var runner: Task<Void, Never>
-        var probe: Task<Void, Never>?
+        /// Finishing it retires the client in use.
+        var retire: AsyncStream<Void>.Continuation
+        var probing = false
         var closed = false
+        /// Whether ``run()`` has started hosting a client; until then statements wait here.
+        var running = false
+        var waitingForRun: [CheckedContinuation<Void, Never>] = []
     }
 
     private let state: Mutex<State>
+    private let work: (stream: AsyncStream<Work>, continuation: AsyncStream<Work>.Continuation)
     private let url: PostgresDatabaseURL
     private let configuration: PostgresClient.Configuration
     private let logger: Logger
@@ -40,17 +55,80 @@ final class PostgresPool: Sendable {
         self.url = url
         self.configuration = configuration
         self.logger = logger
+        work = AsyncStream.makeStream()
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        state = Mutex(State(client: client, runner: Task.immediate { await client.run() }))
+        let retirement = AsyncStream<Void>.makeStream()
+        work.continuation.yield(.host(client, retired: retirement.stream))
+        state = Mutex(State(client: client, retire: retirement.continuation))
     }
 
-    /// The pool in use now, for work that takes its own time (migrations).
-    var client: PostgresClient { state.withLock { $0.client } }
+    /// Runs the pool's clients and its probe until ``close()``, or until cancelled; returns once
+    /// they have all ended. Call it once.
+    func run() async {
+        await withDiscardingTaskGroup { group in
+            for await work in work.stream {
+                switch work {
+                case .host(let client, let retired):
+                    group.addTask {
+                        await withDiscardingTaskGroup { hosting in
+                            hosting.addTask {
+                                self.releaseWaiting(running: true)
+                                await client.run()
+                            }
+                            for await _ in retired {}
+                            hosting.cancelAll()
+                        }
+                    }
+                case .probe:
+                    group.addTask { await self.probe() }
+                }
+            }
+        }
+    }
+
+    /// The pool in use now, once ``run()`` hosts it; ``StoreError/unavailable(_:)`` once the pool
+    /// is closed. A statement made before the pool runs waits here rather than in postgres-nio,
+    /// which warns of it.
+    private func runningClient() async throws -> PostgresClient {
+        enum Access {
+            case ready(PostgresClient)
+            case closed
+            case wait
+        }
+        let access = state.withLock { state -> Access in
+            if state.closed { return .closed }
+            return state.running ? .ready(state.client) : .wait
+        }
+        switch access {
+        case .ready(let client): return client
+        case .closed: throw StoreError.unavailable("the store is closed")
+        case .wait:
+            await withCheckedContinuation { continuation in
+                let waiting = state.withLock { state in
+                    guard !state.running, !state.closed else { return false }
+                    state.waitingForRun.append(continuation)
+                    return true
+                }
+                if !waiting { continuation.resume() }
+            }
+            return try await runningClient()
+        }
+    }
+
+    /// Lets the statements waiting for ``run()`` go (it runs, or the pool closed before it did).
+    private func releaseWaiting(running: Bool) {
+        let waiting = state.withLock { state in
+            if running { state.running = true }
+            defer { state.waitingForRun = [] }
+            return state.waitingForRun
+        }
+        for continuation in waiting { continuation.resume() }
+    }
 
     /// Runs a statement and collects its rows.
     @discardableResult
     func rows(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRandomAccessRow] {
-        let client = client
+        let client = try await runningClient()
         return try await answering(onExpiry: {}) {
             var rows: [PostgresRandomAccessRow] = []
             for try await row in try await client.query(query, logger: logger) {
@@ -65,7 +143,7 @@ final class PostgresPool: Sendable {
     func transaction<T: Sendable>(
         logger: Logger, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
-        let client = client
+        let client = try await runningClient()
         let commit = CommitGate()
         return try await answering(onExpiry: { commit.abandon() }) {
             try await client.withTransaction(logger: logger) { connection in
@@ -78,16 +156,16 @@ final class PostgresPool: Sendable {
         }
     }
 
-    /// Stops the probe and the pool.
+    /// Ends ``run()``: retires the pool and stops the probe.
     func close() async {
-        let tasks = state.withLock { state -> [Task<Void, Never>] in
+        let retire = state.withLock { state -> AsyncStream<Void>.Continuation? in
+            guard !state.closed else { return nil }
             state.closed = true
-            return [state.probe, state.runner].compactMap { $0 }
+            return state.retire
         }
-        for task in tasks {
-            task.cancel()
-            await task.value
-        }
+        retire?.finish()
+        work.continuation.finish()
+        releaseWaiting(running: false)
     }
 
     private func answering<T: Sendable>(
@@ -102,10 +180,12 @@ final class PostgresPool: Sendable {
     }
 
     private func startProbe() {
-        state.withLock { state in
-            guard !state.closed, state.probe == nil else { return }
-            state.probe = Task { await self.probe() }
+        let start = state.withLock { state in
+            guard !state.closed, !state.probing else { return false }
+            state.probing = true
+            return true
         }
+        if start { work.continuation.yield(.probe) }
     }
 
     /// What the pool does with a `SELECT 1` once the server answers again.
@@ -121,10 +201,10 @@ final class PostgresPool: Sendable {
     /// noticed: when its circuit breaker is open, or when it is silent after an outage the probe
     /// saw (a pool that is merely busy, with the server answering all along, is left alone).
     private func probe() async {
-        defer { state.withLock { $0.probe = nil } }
+        defer { state.withLock { $0.probing = false } }
         var sawServerAway = false
         var attempt = 0
-        while !Task.isCancelled {
+        while !Task.isCancelled, !state.withLock({ $0.closed }) {
             attempt += 1
             if await serverAnswers(connectionID: attempt) {
                 switch await checkPool() {
@@ -157,7 +237,7 @@ final class PostgresPool: Sendable {
     }
 
     private func checkPool() async -> PoolCheck {
-        let client = client
+        let client = state.withLock { $0.client }
         let logger = logger
         do {
             try await withDeadline(
@@ -175,20 +255,18 @@ final class PostgresPool: Sendable {
 
     private func replaceClient() {
         let fresh = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        let runner = Task.immediate { await fresh.run() }
-        let old = state.withLock { state -> Task<Void, Never>? in
+        let retirement = AsyncStream<Void>.makeStream()
+        let old = state.withLock { state -> AsyncStream<Void>.Continuation? in
             guard !state.closed else { return nil }
             defer {
                 state.client = fresh
-                state.runner = runner
+                state.retire = retirement.continuation
             }
-            return state.runner
+            return state.retire
         }
-        guard let old else {
-            runner.cancel()
-            return
-        }
-        old.cancel()
+        guard let old else { return }
+        work.continuation.yield(.host(fresh, retired: retirement.stream))
+        old.finish()
         logger.notice("database back: connection pool renewed")
     }
 }

@@ -23,50 +23,63 @@ public final class PostgresStore: AssayStore {
     private let assessmentCache = Mutex<[String: Assessment]>([:])
     private static let assessmentCacheLimit = 1000
 
-    /// Connects, and applies pending migrations when asked.
+    /// Connects, and applies pending migrations when asked, on a connection of its own.
     ///
-    /// The connection pool runs from here until ``close()``, since migrations and one-shot commands
-    /// need it before (or without) a service group. A server that refuses the connection (wrong
-    /// password, unknown database) fails the opening at once with ``StoreError/connectionRejected(_:)``.
-    /// At most `maximumPendingWrites` writes of each kind wait for their transaction; more fail with
-    /// ``StoreError/overloaded(pending:)``.
+    /// The store's connection pool runs in ``run()``, which a service group runs (``StoreService``
+    /// in `AssayServer`), or ``AssayStore/whileRunning(_:)`` around a one-shot command. A server that
+    /// refuses the connection (wrong password, unknown database) fails the opening at once with
+    /// ``StoreError/connectionRejected(_:)``; a server that does not answer yet is waited for, a
+    /// warning logged once. At most `maximumPendingWrites` writes of each kind wait for their
+    /// transaction; more fail with ``StoreError/overloaded(pending:)``.
     public static func open(
         url: String, migrate: Bool = true, notifier: JobNotifier = JobNotifier(),
         maximumPendingWrites: Int = 4096, logger: Logger, now: @escaping @Sendable () -> Date = Date.init
     ) async throws -> PostgresStore {
         let databaseURL = try PostgresDatabaseURL(url)
-        try await checkConnection(databaseURL, logger: logger)
-        let client = PostgresPool(url: databaseURL, maximumConnections: 32, logger: logger)
-        let store = PostgresStore(
-            client: client, url: databaseURL, notifier: notifier, maximumPendingWrites: maximumPendingWrites,
-            logger: logger, now: now)
-        do {
-            if migrate {
-                let applied = try await PostgresMigrations.apply(client: client.client, logger: logger)
-                if !applied.isEmpty {
-                    logger.info("database migrated", metadata: ["versions": .string("\(applied)")])
-                }
+        try await connectWhenReady(databaseURL, logger: logger) { connection in
+            guard migrate else { return }
+            let applied = try await PostgresMigrations.apply(on: connection, logger: logger)
+            if !applied.isEmpty {
+                logger.info("database migrated", metadata: ["versions": .string("\(applied)")])
             }
-        } catch {
-            try await store.close()
-            throw error
         }
-        return store
+        return PostgresStore(
+            client: PostgresPool(url: databaseURL, maximumConnections: 32, logger: logger), url: databaseURL,
+            notifier: notifier, maximumPendingWrites: maximumPendingWrites, logger: logger, now: now)
     }
 
-    /// Connects once, on a connection of its own, within ``PostgresFailure/deadline``: a refusal
-    /// (``StoreError/connectionRejected(_:)``) ends the start; a server not answering yet is left
-    /// to the pool, which waits for it.
-    private static func checkConnection(_ url: PostgresDatabaseURL, logger: Logger) async throws {
-        do {
-            try await PostgresFailure.answering {
-                let connection = try await PostgresConnection.connect(
-                    configuration: try url.connectionConfiguration(), id: 0, logger: logger)
-                try await connection.close()
+    /// Connects once, on a connection of its own, runs `body` on it and closes it. A refusal
+    /// (``StoreError/connectionRejected(_:)``) ends the start at once; a server that does not answer
+    /// within ``PostgresFailure/deadline`` is tried again every second until it does.
+    private static func connectWhenReady(
+        _ url: PostgresDatabaseURL, logger: Logger, _ body: (PostgresConnection) async throws -> Void
+    ) async throws {
+        var warned = false
+        while true {
+            let connection: PostgresConnection
+            do {
+                connection = try await PostgresFailure.answering {
+                    try await PostgresConnection.connect(
+                        configuration: try url.connectionConfiguration(), id: 0, logger: logger)
+                }
+            } catch let error as StoreError {
+                if case .connectionRejected = error { throw error }
+                if !warned {
+                    logger.warning(
+                        "the database does not answer yet", metadata: ["error": .string("\(error)")])
+                    warned = true
+                }
+                try await Task.sleep(for: .seconds(1))
+                continue
             }
-        } catch let error as StoreError {
-            if case .connectionRejected = error { throw error }
-            logger.warning("the database does not answer yet", metadata: ["error": .string("\(error)")])
+            do {
+                try await body(connection)
+                try await connection.close()
+                return
+            } catch {
+                try? await connection.close()
+                throw error
+            }
         }
     }
 
@@ -102,11 +115,17 @@ public final class PostgresStore: AssayStore {
     /// Applies migrations not yet applied; returns their versions.
     @discardableResult
     public func migrate() async throws -> [Int] {
-        try await PostgresMigrations.apply(client: client.client, logger: logger)
+        try await PostgresMigrations.apply(url: url, logger: logger)
     }
 
     public func ping() async throws {
         try await client.rows("SELECT 1", logger: logger)
+    }
+
+    /// Runs the connection pool, and the pool that replaces it after an outage, until ``close()``
+    /// or cancellation.
+    public func run() async {
+        await client.run()
     }
 
     public func close() async throws {

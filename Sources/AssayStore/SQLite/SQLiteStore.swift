@@ -51,6 +51,8 @@ public final class SQLiteStore: AssayStore {
     }
 
     private let jobDriver: SQLiteJobDriver
+    /// Finished at ``close()``, which ends ``run()``.
+    private let closed = AsyncStream<Void>.makeStream()
     private let submissionWriter: SQLiteSubmissionWriter
     private let resultWriter: SQLiteResultWriter
     private let assessmentCache = Mutex<[String: Assessment]>([:])
@@ -69,7 +71,13 @@ public final class SQLiteStore: AssayStore {
         if let failure = pool.writeFailure { throw failure }
     }
 
+    /// SQLite needs nothing running beside the store: waits until ``close()`` or cancellation.
+    public func run() async {
+        for await _ in closed.stream {}
+    }
+
     public func close() async throws {
+        closed.continuation.finish()
         try await pool.close()
     }
 
