@@ -19,7 +19,7 @@ struct SharedOptions: ParsableArguments {
             flags["DATABASE_URL"] = databaseURL
             let configuration = try AssayConfiguration.load(
                 environment: ProcessInfo.processInfo.environment, dotEnvPath: envFile, overrides: flags)
-            bootstrapLogging(level: configuration.logLevel)
+            bootstrapLogging(level: configuration.logLevel, format: configuration.logFormat)
             return configuration
         } catch {
             FileHandle.standardError.write(Data("assay: \(error.description)\n".utf8))
@@ -27,11 +27,18 @@ struct SharedOptions: ParsableArguments {
         }
     }
 
-    private func bootstrapLogging(level: Logger.Level) {
+    private func bootstrapLogging(level: Logger.Level, format: LogFormat) {
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+            switch format {
+            case .text:
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            case .json:
+                var handler = JSONLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
         }
     }
 

@@ -80,6 +80,53 @@ struct ServeEndToEndTests {
         #expect(server.printed.contains("submission_id=\(submissionID)"))
     }
 
+    @Test(
+        "LOG_FORMAT=json: every line is one JSON object, and one submission is followed from submit to report"
+    )
+    func jsonLogs() async throws {
+        let sandbox = try await Sandbox()
+        defer { sandbox.remove() }
+        let server = try AssayProcess(
+            arguments: ["serve"],
+            environment: sandbox.environment.merging(["ADMIN_API_TOKEN": Self.token, "LOG_FORMAT": "json"]) {
+                $1
+            },
+            workingDirectory: sandbox.directory)
+        let port = try await server.listeningPort()
+        let candidate = HTTPClient(baseURL: try #require(URL(string: "http://127.0.0.1:\(port)")))
+        let submissionFile = AssayProcess.repositoryRoot.appendingPathComponent(
+            "Examples/submissions/swift-basics.json")
+        let submitted = try await candidate.send(
+            "POST", "/api/candidate/assessment/swift-basics/submit",
+            json: try JSONSerialization.jsonObject(with: Data(contentsOf: submissionFile)))
+        let submissionID = try #require(try submitted.json()["submission_id"] as? String)
+        let completed = try await eventually(timeout: .seconds(30)) {
+            try await candidate.send("GET", "/api/candidate/submissions/\(submissionID)").json()["status"]
+                as? String == "completed"
+        }
+        #expect(completed)
+        #expect(try await server.stop(signal: SIGTERM) == 0)
+
+        let entries = try server.printed.split(separator: "\n").map { line in
+            try #require(
+                try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not JSON: \(line)"
+            )
+        }
+        let followed = entries.filter { $0["submission_id"] as? String == submissionID }
+        let messages = followed.compactMap { $0["message"] as? String }
+        #expect(messages.contains("submission accepted"))
+        #expect(messages.contains("submission scored"))
+        #expect(messages.contains("report stored"))
+        let accepted = try #require(followed.first { $0["message"] as? String == "submission accepted" })
+        #expect((accepted["request_id"] as? String)?.isEmpty == false)
+        let scored = try #require(followed.first { $0["message"] as? String == "submission scored" })
+        #expect(scored["queue"] as? String == "scoring-jobs")
+        #expect(scored["attempt"] as? Int == 1)
+        #expect((scored["job_id"] as? String)?.isEmpty == false)
+        let reported = try #require(followed.first { $0["message"] as? String == "report stored" })
+        #expect(reported["queue"] as? String == "report-jobs")
+    }
+
     @Test("the first start keeps a new admin token (0600, folder 0700), says where, and warns about nothing")
     func adminTokenAtFirstStart() async throws {
         let sandbox = try await Sandbox()

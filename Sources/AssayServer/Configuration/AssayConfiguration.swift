@@ -42,6 +42,8 @@ public struct AssayConfiguration: Sendable {
     /// one more is answered 503 `overloaded` at once.
     public var maximumPendingWrites: Int
     public var logLevel: Logger.Level
+    /// `LOG_FORMAT`: `text` (default) or `json`, one object a line.
+    public var logFormat: LogFormat
 
     /// How the submit answer and the queue status name the queue: `database`, `service_bus`, `memory`.
     public var queueMode: String { queueBackend == .serviceBus ? "service_bus" : queueBackend.rawValue }
@@ -98,6 +100,7 @@ public struct AssayConfiguration: Sendable {
         workerConcurrency = try reader.integer("WORKER_CONCURRENCY", default: 16, in: 0...1024)
         maximumPendingWrites = try reader.integer("MAX_PENDING_WRITES", default: 4096, in: 1...1_000_000)
         logLevel = try reader.choice("LOG_LEVEL", default: Logger.Level.info)
+        logFormat = try reader.choice("LOG_FORMAT", default: LogFormat.text)
         try checkBuilt()
     }
 
