@@ -146,7 +146,7 @@ public final class OutboxRelay: Service {
     }
 
     /// The message for one attempt of a job: scheduled for its run-at when that is still ahead.
-    static func message(for entry: OutboxEntry, now: Date) -> ServiceBusMessage {
+    private static func message(for entry: OutboxEntry, now: Date) -> ServiceBusMessage {
         let job = JobMessage(jobID: entry.jobID, attempt: entry.attempt, kind: entry.kind)
         return ServiceBusMessage(
             body: job.encoded(), contentType: "application/json",

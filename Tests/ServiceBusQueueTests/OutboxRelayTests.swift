@@ -4,9 +4,8 @@ import AzureServiceBus
 import Foundation
 import JobQueue
 import ServiceBusEmulator
+import ServiceBusQueue
 import Testing
-
-@testable import ServiceBusQueue
 
 @Suite("Outbox relay", .timeLimit(.minutes(2)))
 struct OutboxRelayTests {
@@ -64,10 +63,8 @@ struct OutboxRelayTests {
             let retryAt = Date() + 120
             let failure = JobAttemptError(attempt: 1, failedAt: Date(), message: "boom")
             _ = try await driver.fail(try #require(job.lease), error: failure, retryAt: retryAt)
-            #expect(
-                try await eventually { harness.emulator.namespace.counts(of: "scoring-jobs")?.scheduled == 1 }
-            )
-            #expect(try await allPublished(driver))
+            #expect(try await eventually { try await allPublished(driver) })
+            #expect(harness.emulator.namespace.counts(of: "scoring-jobs")?.scheduled == 1)
             #expect(harness.emulator.namespace.counts(of: "scoring-jobs")?.active == 0)
             harness.emulator.clock.advance(by: .seconds(121))
             let retry = try #require(try await client.receive(from: "scoring-jobs", timeout: .seconds(1)))
