@@ -47,7 +47,7 @@ public enum AssayApplication {
             adminToken: adminToken,
             queueMode: configuration.queueBackend == .serviceBus
                 ? "service_bus" : configuration.queueBackend.rawValue,
-            backendName: configuration.database.backendName)
+            backendName: configuration.database.backendName, metricsPublic: configuration.metricsPublic)
     }
 
     /// A worker for the configured queues with `concurrency` jobs at once per queue.
@@ -117,14 +117,22 @@ public enum AssayApplication {
                 idleTimeout: TimeAmount(configuration.httpIdleTimeout)))
     }
 
+    /// Per-queue counts from the database, with the sections `contributors` add.
+    public static func queueStatistics(
+        store: any AssayStore, queues: [String], contributors: [any QueueStatusContributor]
+    ) async throws -> [String: QueueStatistics] {
+        var statistics = try await store.jobs.statistics(queues: queues)
+        for contributor in contributors { await contributor.contribute(to: &statistics) }
+        return statistics
+    }
+
     /// The queue status: per-queue counts, with the sections `contributors` add, and the workers
     /// alive, as the admin endpoint and `assay queue status` show it.
     public static func queueStatus(
         store: any AssayStore, queues: [String], mode: String, backend: String, now: Date,
         contributors: [any QueueStatusContributor] = []
     ) async throws -> QueueStatusResponse {
-        var statistics = try await store.jobs.statistics(queues: queues)
-        for contributor in contributors { await contributor.contribute(to: &statistics) }
+        let statistics = try await queueStatistics(store: store, queues: queues, contributors: contributors)
         let workers = try await store.jobs.workers(seenSince: now - WorkerHeartbeat.staleAfter.seconds)
         return QueueStatusResponse(
             serviceBusEnabled: mode == "service_bus", mode: mode, backend: backend,

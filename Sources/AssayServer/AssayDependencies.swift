@@ -16,13 +16,16 @@ public struct AssayDependencies: Sendable {
     public var backendName: String
     /// Backends beside the database whose numbers the queue status shows, such as a broker's.
     public var statusContributors: [any QueueStatusContributor]
+    /// Whether `GET /metrics` answers without the admin token (`METRICS_PUBLIC`).
+    public var metricsPublic: Bool
     public var now: @Sendable () -> Date
 
     public init(
         store: any AssayStore, scoringQueue: String = "scoring-jobs",
         reportQueue: String = "report-jobs", retryPolicy: RetryPolicy = .default, adminToken: String,
         queueMode: String = "database", backendName: String = "sqlite",
-        statusContributors: [any QueueStatusContributor] = [], now: @escaping @Sendable () -> Date = Date.init
+        statusContributors: [any QueueStatusContributor] = [], metricsPublic: Bool = false,
+        now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.store = store
         self.scoringQueue = scoringQueue
@@ -32,6 +35,7 @@ public struct AssayDependencies: Sendable {
         self.queueMode = queueMode
         self.backendName = backendName
         self.statusContributors = statusContributors
+        self.metricsPublic = metricsPublic
         self.now = now
     }
 }

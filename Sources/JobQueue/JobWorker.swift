@@ -242,11 +242,13 @@ public final class JobWorker: Service {
         if let handler = handlers[job.kind] {
             let started = ContinuousClock.now
             let outcome = await runAttempt(attempt, handler: handler, logger: logger)
-            logger[metadataKey: "duration_ms"] = .stringConvertible(
-                Int((ContinuousClock.now - started).seconds * 1000))
+            let ran = ContinuousClock.now - started
+            logger[metadataKey: "duration_ms"] = .stringConvertible(Int(ran.seconds * 1000))
             settlement = await finish(lease, outcome: outcome, job: job, logger: logger)
+            JobMetrics.record(settlement, of: job, ran: ran)
         } else {
             settlement = await giveBack(job, lease: lease, logger: logger)
+            JobMetrics.record(settlement, of: job, ran: nil)
         }
         guard let delivery = attempt.delivery else { return }
         do {

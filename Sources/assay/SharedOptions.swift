@@ -20,6 +20,8 @@ struct SharedOptions: ParsableArguments {
             let configuration = try AssayConfiguration.load(
                 environment: ProcessInfo.processInfo.environment, dotEnvPath: envFile, overrides: flags)
             bootstrapLogging(level: configuration.logLevel, format: configuration.logFormat)
+            // The metrics system, before anything records: every command's counts reach /metrics.
+            _ = AssayMetrics.shared
             return configuration
         } catch {
             FileHandle.standardError.write(Data("assay: \(error.description)\n".utf8))

@@ -44,7 +44,7 @@ struct BatcherTests {
     @Test("a batch that fails because the database is away fails all of its callers at once")
     func databaseAwayFailsTheBatchOnce() async throws {
         let write = CountingWrite(failing: StoreError.unavailable("down"))
-        let batcher = TransactionBatcher<Int, Int>(maximumPending: 100, write: write.write)
+        let batcher = TransactionBatcher<Int, Int>(name: "test", maximumPending: 100, write: write.write)
         let errors = await submitTogether(10, to: batcher)
         #expect(errors.count == 10)
         #expect(errors.allSatisfy { ($0 as? StoreError) == .unavailable("down") })
@@ -56,7 +56,7 @@ struct BatcherTests {
     func itemErrorsAreRetriedAlone() async throws {
         struct BadItem: Error {}
         let write = CountingWrite(failing: BadItem())
-        let batcher = TransactionBatcher<Int, Int>(maximumPending: 100, write: write.write)
+        let batcher = TransactionBatcher<Int, Int>(name: "test", maximumPending: 100, write: write.write)
         let errors = await submitTogether(10, to: batcher)
         #expect(errors.count == 10)
         #expect(write.calls.withLock { $0 } == 11)
@@ -66,7 +66,7 @@ struct BatcherTests {
     func boundRefusesAtOnce() async throws {
         let (started, startedContinuation) = AsyncStream.makeStream(of: Void.self)
         let release = Mutex<CheckedContinuation<Void, Never>?>(nil)
-        let batcher = RequestBatcher<Int, Int>(maximumBatch: 10, maximumPending: 2) { items in
+        let batcher = RequestBatcher<Int, Int>(name: "test", maximumBatch: 10, maximumPending: 2) { items in
             startedContinuation.yield()
             await withCheckedContinuation { continuation in release.withLock { $0 = continuation } }
             return items.map { .success($0 * 10) }

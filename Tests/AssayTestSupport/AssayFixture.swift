@@ -47,12 +47,13 @@ public struct AssayFixture: Sendable {
     ///
     /// With `worker`, the embedded job worker runs as a service beside it, on every queue; with
     /// `workerQueues`, on those queues only (the scoring queue alone lets report jobs wait).
+    /// `environment` is the configuration's (`METRICS_PUBLIC`, say).
     public func withApp<Value: Sendable>(
         store: (any AssayStore)? = nil, worker: Bool = false, workerQueues: [String]? = nil,
-        _ test: @Sendable (any TestClientProtocol) async throws -> Value
+        environment: [String: String] = [:], _ test: @Sendable (any TestClientProtocol) async throws -> Value
     ) async throws -> Value {
         let store = store ?? self.store
-        let configuration = try AssayConfiguration(environment: [:])
+        let configuration = try AssayConfiguration(environment: environment)
         let dependencies = AssayApplication.dependencies(
             configuration: configuration, store: store, adminToken: Self.adminToken)
         var services: [any Service] = []

@@ -44,6 +44,8 @@ public struct AssayConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// `LOG_FORMAT`: `text` (default) or `json`, one object a line.
     public var logFormat: LogFormat
+    /// `METRICS_PUBLIC`: `GET /metrics` without the admin token.
+    public var metricsPublic: Bool
 
     /// How the submit answer and the queue status name the queue: `database`, `service_bus`, `memory`.
     public var queueMode: String { queueBackend == .serviceBus ? "service_bus" : queueBackend.rawValue }
@@ -101,6 +103,7 @@ public struct AssayConfiguration: Sendable {
         maximumPendingWrites = try reader.integer("MAX_PENDING_WRITES", default: 4096, in: 1...1_000_000)
         logLevel = try reader.choice("LOG_LEVEL", default: Logger.Level.info)
         logFormat = try reader.choice("LOG_FORMAT", default: LogFormat.text)
+        metricsPublic = try reader.bool("METRICS_PUBLIC", default: false)
         try checkBuilt()
     }
 

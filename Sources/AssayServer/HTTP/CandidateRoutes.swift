@@ -66,6 +66,7 @@ extension AssayRouter {
         logger[metadataKey: "assessment_id"] = .string(assessment.id)
         switch outcome {
         case .created:
+            JobMetrics.enqueued(queue: job.queue, kind: job.kind)
             logger.info("submission accepted", metadata: ["queue": .string(dependencies.scoringQueue)])
         case .replayed: logger.info("submission replayed for its Idempotency-Key")
         }

@@ -38,6 +38,7 @@ struct ScoringJobHandler: JobHandler {
         let evaluation = try await scorer.evaluate(
             submissionID: submission.id, content: submission.content, for: assessment, at: now())
         try await store.insertEvaluation(evaluation, job: reportJob)
+        JobMetrics.enqueued(queue: reportJob.queue, kind: reportJob.kind)
         logger.info(
             "submission scored",
             metadata: [

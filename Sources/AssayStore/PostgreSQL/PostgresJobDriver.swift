@@ -29,7 +29,7 @@ public final class PostgresJobDriver: JobQueueDriver {
         self.logger = logger
         self.now = now
         // Completions are bounded by the workers' concurrency, not by a setting.
-        completions = TransactionBatcher(maximumPending: .max) { leases in
+        completions = TransactionBatcher(name: "completions", maximumPending: .max) { leases in
             try await Self.complete(leases, client: client, logger: logger, now: now())
         }
     }

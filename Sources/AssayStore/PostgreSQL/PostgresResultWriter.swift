@@ -11,7 +11,7 @@ final class PostgresResultWriter: Sendable {
 
     init(client: PostgresPool, jobDriver: PostgresJobDriver, maximumPending: Int, logger: Logger) {
         evaluations = TransactionBatcher(
-            maximumPending: maximumPending, flushes: 2,
+            name: "evaluations", maximumPending: maximumPending, flushes: 2,
             write: { batch in
                 try await client.transaction(logger: logger) { connection in
                     try await connection.query(
@@ -30,7 +30,7 @@ final class PostgresResultWriter: Sendable {
             afterCommit: { batch, _ in
                 for queue in Set(batch.map(\.job.queue)) { jobDriver.notifier.notify(queue: queue) }
             })
-        reports = TransactionBatcher(maximumPending: maximumPending, flushes: 2) { batch in
+        reports = TransactionBatcher(name: "reports", maximumPending: maximumPending, flushes: 2) { batch in
             try await client.rows(
                 """
                 INSERT INTO reports (submission_id, document, created_at)

@@ -97,7 +97,9 @@ public final class PostgresStore: AssayStore {
             client: client, jobDriver: jobDriver, maximumPending: maximumPendingWrites, logger: logger)
         resultWriter = PostgresResultWriter(
             client: client, jobDriver: jobDriver, maximumPending: maximumPendingWrites, logger: logger)
-        workReads = RequestBatcher(maximumBatch: 256, maximumPending: maximumPendingWrites) { ids in
+        workReads = RequestBatcher(
+            name: "submission_reads", maximumBatch: 256, maximumPending: maximumPendingWrites
+        ) { ids in
             do {
                 let found = try await Self.submissionWork(ids: ids, client: client, logger: logger)
                 return ids.map { found[$0] ?? .success(nil) }

@@ -15,7 +15,7 @@ final class PostgresSubmissionWriter: Sendable {
     init(client: PostgresPool, jobDriver: PostgresJobDriver, maximumPending: Int, logger: Logger) {
         let known = KnownAssessments()
         batcher = TransactionBatcher(
-            maximumPending: maximumPending, flushes: 2,
+            name: "submissions", maximumPending: maximumPending, flushes: 2,
             write: { batch in
                 try await client.transaction(logger: logger) { connection in
                     try await SubmissionBatch.insert(

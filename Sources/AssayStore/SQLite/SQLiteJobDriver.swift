@@ -18,7 +18,7 @@ public final class SQLiteJobDriver: JobQueueDriver {
         self.notifier = notifier
         self.now = now
         // Completions are bounded by the workers' concurrency, not by a setting.
-        completions = TransactionBatcher(maximumPending: .max) { leases in
+        completions = TransactionBatcher(name: "completions", maximumPending: .max) { leases in
             try await pool.transaction { try await Self.complete(leases, on: $0, now: now()) }
         }
     }

@@ -10,7 +10,7 @@ final class SQLiteResultWriter: Sendable {
 
     init(pool: SQLiteConnectionPool, jobDriver: SQLiteJobDriver, maximumPending: Int) {
         evaluations = TransactionBatcher(
-            maximumPending: maximumPending,
+            name: "evaluations", maximumPending: maximumPending,
             write: { batch in
                 try await pool.transaction { connection in
                     let rows = batch.map { pending -> SQLiteQuery in
@@ -28,7 +28,7 @@ final class SQLiteResultWriter: Sendable {
             afterCommit: { batch, _ in
                 for queue in Set(batch.map(\.job.queue)) { jobDriver.notifier.notify(queue: queue) }
             })
-        reports = TransactionBatcher(maximumPending: maximumPending) { batch in
+        reports = TransactionBatcher(name: "reports", maximumPending: maximumPending) { batch in
             try await pool.transaction { connection in
                 let rows = batch.map { pending -> SQLiteQuery in
                     "(\(pending.report.submissionID), \(json: pending.document), \(pending.report.generatedAt))"

@@ -12,7 +12,7 @@ final class SQLiteSubmissionWriter: Sendable {
 
     init(pool: SQLiteConnectionPool, jobDriver: SQLiteJobDriver, maximumPending: Int) {
         batcher = TransactionBatcher(
-            maximumPending: maximumPending,
+            name: "submissions", maximumPending: maximumPending,
             write: { batch in
                 try await pool.transaction { connection in
                     try await SubmissionBatch.insert(

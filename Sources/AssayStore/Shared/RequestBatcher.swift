@@ -1,3 +1,4 @@
+import Metrics
 import Synchronization
 
 /// Gathers requests that arrive together and hands them to one flush, so that many writes share
@@ -10,6 +11,8 @@ import Synchronization
 ///
 /// At most `maximumPending` requests wait for a flush; one more fails at once with
 /// ``StoreError/overloaded(pending:)`` instead of queueing without end behind a slow database.
+///
+/// The size of each flush is recorded as `assay_database_batch_size`, labelled with `name`.
 final class RequestBatcher<Item: Sendable, Output: Sendable>: Sendable {
     typealias Flush = @Sendable ([Item]) async -> [Result<Output, any Error>]
 
@@ -28,8 +31,10 @@ final class RequestBatcher<Item: Sendable, Output: Sendable>: Sendable {
     private let maximumPending: Int
     private let flushes: Int
     private let flush: Flush
+    private let name: String
 
-    init(maximumBatch: Int, maximumPending: Int, flushes: Int = 1, flush: @escaping Flush) {
+    init(name: String, maximumBatch: Int, maximumPending: Int, flushes: Int = 1, flush: @escaping Flush) {
+        self.name = name
         self.maximumBatch = maximumBatch
         self.maximumPending = maximumPending
         self.flushes = flushes
@@ -68,6 +73,8 @@ final class RequestBatcher<Item: Sendable, Output: Sendable>: Sendable {
                 return batch
             }
             guard !batch.isEmpty else { return }
+            Recorder(label: "assay_database_batch_size", dimensions: [("batch", name)], aggregate: true)
+                .record(batch.count)
             let results = await flush(batch.map(\.item))
             for (pending, result) in zip(batch, results) { pending.continuation.resume(with: result) }
         }

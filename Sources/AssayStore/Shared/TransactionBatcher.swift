@@ -14,11 +14,12 @@ final class TransactionBatcher<Item: Sendable, Output: Sendable>: Sendable {
     private let batcher: RequestBatcher<Item, Output>
 
     init(
-        maximumBatch: Int = 256, maximumPending: Int, flushes: Int = 1, write: @escaping Write,
+        name: String, maximumBatch: Int = 256, maximumPending: Int, flushes: Int = 1, write: @escaping Write,
         afterCommit: @escaping AfterCommit = { _, _ in }
     ) {
-        batcher = RequestBatcher(maximumBatch: maximumBatch, maximumPending: maximumPending, flushes: flushes)
-        {
+        batcher = RequestBatcher(
+            name: name, maximumBatch: maximumBatch, maximumPending: maximumPending, flushes: flushes
+        ) {
             batch in
             await Self.write(batch, write: write, afterCommit: afterCommit)
         }
