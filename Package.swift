@@ -68,7 +68,7 @@ let package = Package(
         .target(
             name: "AssayServer",
             dependencies: [
-                "AssayCore", "AssayStore", "JobQueue", "ServiceBusQueue",
+                "AssayCore", "AssayPipeline", "AssayStore", "JobQueue", "ServiceBusQueue",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -80,6 +80,16 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             resources: [.copy("Resources/openapi.yaml")],
+            swiftSettings: swiftSettings
+        ),
+        // The pipeline: the job kinds and their handlers, the submit use case, the scorer's choice.
+        // No HTTP: `assay worker` runs it without the server.
+        .target(
+            name: "AssayPipeline",
+            dependencies: [
+                "AssayCore", "AssayStore", "JobQueue", "AssayLLM",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The store: SQLite and PostgreSQL implementations, migrations, and their job drivers.

@@ -1,4 +1,5 @@
 import AssayCore
+import AssayPipeline
 import AssayStore
 import Foundation
 import Hummingbird
@@ -55,14 +56,11 @@ public enum AssayApplication {
         configuration: AssayConfiguration, store: any AssayStore, concurrency: Int,
         queues: [String]? = nil, gracePeriod: Duration = .seconds(20), logger: Logger
     ) -> JobWorker {
-        let handlers: [any JobHandler] = [
-            ScoringJobHandler(
-                store: store, scorer: RubricScorer(), reportQueue: configuration.reportQueue,
-                maxAttempts: configuration.retryPolicy.maxAttempts, now: Date.init),
-            ReportJobHandler(store: store, now: Date.init),
-        ]
+        let pipeline = SubmissionPipeline(
+            store: store, scorer: .rubric, reportQueue: configuration.reportQueue,
+            maxAttempts: configuration.retryPolicy.maxAttempts)
         return JobWorker(
-            driver: store.jobs, handlers: handlers,
+            driver: store.jobs, handlers: pipeline.handlers(),
             options: JobWorkerOptions(
                 queues: queues ?? configuration.queues, concurrency: concurrency,
                 leaseDuration: configuration.leaseDuration, pollInterval: configuration.pollInterval,

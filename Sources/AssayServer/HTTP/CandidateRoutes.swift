@@ -1,4 +1,5 @@
 import AssayCore
+import AssayPipeline
 import AssayStore
 import Crypto
 import Foundation
@@ -48,25 +49,17 @@ extension AssayRouter {
         let idempotencyKey = try idempotencyKey(of: request)
         let assessment = try await findAssessment(context: context, dependencies: dependencies)
         let content = try AssayJSON.decoder().decode(SubmissionContent.self, from: body)
-        try content.validate(against: assessment)
-
-        let submissionID = UUID().uuidString.lowercased()
-        let payload = SubmissionJobPayload(submissionID: submissionID)
-        let job = JobRequest(
-            queue: dependencies.scoringQueue, kind: JobKind.scoreSubmission, payload: payload.encoded(),
-            dedupeKey: submissionID, maxAttempts: dependencies.retryPolicy.maxAttempts)
-        let submission = NewSubmission(
-            id: submissionID, assessmentID: assessment.id, content: content, idempotencyKey: idempotencyKey,
-            requestFingerprint: idempotencyKey.map { _ in fingerprint(assessmentID: assessment.id, body: body)
-            },
-            createdAt: dependencies.now())
-        let outcome = try await dependencies.store.insertSubmission(submission, job: job)
+        let intake = SubmissionIntake(
+            store: dependencies.store, scoringQueue: dependencies.scoringQueue,
+            maxAttempts: dependencies.retryPolicy.maxAttempts, now: dependencies.now)
+        let outcome = try await intake.submit(
+            content, to: assessment, idempotencyKey: idempotencyKey,
+            fingerprint: idempotencyKey.map { _ in fingerprint(assessmentID: assessment.id, body: body) })
         var logger = context.logger
         logger[metadataKey: "submission_id"] = .string(outcome.record.id)
         logger[metadataKey: "assessment_id"] = .string(assessment.id)
         switch outcome {
         case .created:
-            JobMetrics.enqueued(queue: job.queue, kind: job.kind)
             logger.info("submission accepted", metadata: ["queue": .string(dependencies.scoringQueue)])
         case .replayed: logger.info("submission replayed for its Idempotency-Key")
         }

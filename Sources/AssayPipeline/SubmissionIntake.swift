@@ -1,0 +1,45 @@
+import AssayCore
+import AssayStore
+import Foundation
+import JobQueue
+
+/// The submit use case: a validated submission stored with its scoring job in one transaction.
+///
+/// It knows nothing of HTTP: the caller reads the request, finds the assessment and says how to
+/// tell a replay (the idempotency key and the request's fingerprint).
+public struct SubmissionIntake: Sendable {
+    public let store: any AssayStore
+    public let scoringQueue: String
+    public let maxAttempts: Int
+    public let now: @Sendable () -> Date
+
+    public init(
+        store: any AssayStore, scoringQueue: String, maxAttempts: Int, now: @escaping @Sendable () -> Date
+    ) {
+        self.store = store
+        self.scoringQueue = scoringQueue
+        self.maxAttempts = maxAttempts
+        self.now = now
+    }
+
+    /// Checks `content` against `assessment` (``ValidationError`` when it does not fit), then stores
+    /// it with its scoring job, or finds the submission an earlier request with the same
+    /// idempotency key and fingerprint made.
+    public func submit(
+        _ content: SubmissionContent, to assessment: Assessment, idempotencyKey: String?,
+        fingerprint: String?
+    ) async throws -> SubmissionInsertOutcome {
+        try content.validate(against: assessment)
+        let submissionID = UUID().uuidString.lowercased()
+        let job = JobRequest(
+            queue: scoringQueue, kind: JobKind.scoreSubmission,
+            payload: SubmissionJobPayload(submissionID: submissionID).encoded(), dedupeKey: submissionID,
+            maxAttempts: maxAttempts)
+        let submission = NewSubmission(
+            id: submissionID, assessmentID: assessment.id, content: content, idempotencyKey: idempotencyKey,
+            requestFingerprint: fingerprint, createdAt: now())
+        let outcome = try await store.insertSubmission(submission, job: job)
+        if case .created = outcome { JobMetrics.enqueued(queue: job.queue, kind: job.kind) }
+        return outcome
+    }
+}

@@ -1,0 +1,62 @@
+import AssayCore
+import AssayLLM
+import AssayStore
+import Foundation
+import JobQueue
+
+/// The jobs that take a stored submission to its report, and what they run on: the scorer, and,
+/// with the LLM scorer, the model that writes the report's words.
+///
+/// The worker's wiring builds one and hands its ``handlers()`` to a `JobWorker`; nothing here knows
+/// HTTP or where the jobs come from.
+public struct SubmissionPipeline: Sendable {
+    public let store: any AssayStore
+    public let scorer: any Scorer
+    /// Writes the report's summary, strengths and improvements; `nil` keeps the template's.
+    public let reportWriter: LLMReportWriter?
+    public let reportQueue: String
+    public let maxAttempts: Int
+    public let now: @Sendable () -> Date
+
+    public init(
+        store: any AssayStore, scorer: any Scorer, reportWriter: LLMReportWriter? = nil, reportQueue: String,
+        maxAttempts: Int, now: @escaping @Sendable () -> Date = Date.init
+    ) {
+        self.store = store
+        self.scorer = scorer
+        self.reportWriter = reportWriter
+        self.reportQueue = reportQueue
+        self.maxAttempts = maxAttempts
+        self.now = now
+    }
+
+    /// The pipeline for `settings`: the rubric scorer, or the LLM scorer and report writer sharing
+    /// one client, whose model calls are bounded by `LLM_MAX_CONCURRENCY` whatever the job
+    /// concurrency.
+    public init(
+        store: any AssayStore, scorer settings: ScorerSettings, reportQueue: String, maxAttempts: Int,
+        now: @escaping @Sendable () -> Date = Date.init
+    ) {
+        switch settings {
+        case .rubric:
+            self.init(
+                store: store, scorer: RubricScorer(), reportQueue: reportQueue, maxAttempts: maxAttempts,
+                now: now)
+        case .llm(let llm):
+            let client = ChatCompletionsClient(settings: llm, limiter: CallLimiter(limit: llm.maxConcurrency))
+            self.init(
+                store: store, scorer: LLMScorer(client: client),
+                reportWriter: LLMReportWriter(client: client),
+                reportQueue: reportQueue, maxAttempts: maxAttempts, now: now)
+        }
+    }
+
+    /// One handler per job kind: scoring, then the report.
+    public func handlers() -> [any JobHandler] {
+        [
+            ScoringJobHandler(
+                store: store, scorer: scorer, reportQueue: reportQueue, maxAttempts: maxAttempts, now: now),
+            ReportJobHandler(store: store, now: now),
+        ]
+    }
+}
