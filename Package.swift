@@ -68,7 +68,7 @@ let package = Package(
         .target(
             name: "AssayServer",
             dependencies: [
-                "AssayCore", "AssayPipeline", "AssayStore", "JobQueue", "ServiceBusQueue",
+                "AssayCore", "AssayLLM", "AssayPipeline", "AssayStore", "JobQueue", "ServiceBusQueue",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

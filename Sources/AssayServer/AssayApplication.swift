@@ -57,7 +57,7 @@ public enum AssayApplication {
         queues: [String]? = nil, gracePeriod: Duration = .seconds(20), logger: Logger
     ) -> JobWorker {
         let pipeline = SubmissionPipeline(
-            store: store, scorer: .rubric, reportQueue: configuration.reportQueue,
+            store: store, scorer: configuration.scorer, reportQueue: configuration.reportQueue,
             maxAttempts: configuration.retryPolicy.maxAttempts)
         return JobWorker(
             driver: store.jobs, handlers: pipeline.handlers(),

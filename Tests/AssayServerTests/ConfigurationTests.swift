@@ -138,7 +138,6 @@ struct ConfigurationTests {
         #expect(throws: ConfigurationError.self) {
             try AssayConfiguration(environment: ["USE_SERVICE_BUS": "true"])
         }
-        #expect(throws: ConfigurationError.self) { try AssayConfiguration(environment: ["SCORER": "llm"]) }
     }
 
     @Test(".env is read, the environment wins over it, and flags win over both")

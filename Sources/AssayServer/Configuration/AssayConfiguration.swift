@@ -1,3 +1,4 @@
+import AssayPipeline
 import Foundation
 import JobQueue
 import Logging
@@ -24,7 +25,8 @@ public struct AssayConfiguration: Sendable {
     public var listensForJobs: Bool
     /// The admin bearer token; `nil` means: read it from the data folder, or make one at first start.
     public var adminToken: String?
-    public var scorer: String
+    /// `SCORER`: the rubric, or a model with its `LLM_*` settings.
+    public var scorer: ScorerSettings
     public var host: String
     public var port: Int
     /// How long `serve` keeps a connection that sends nothing (between requests, or in the middle
@@ -90,7 +92,7 @@ public struct AssayConfiguration: Sendable {
             }
             return token
         }
-        scorer = try reader.choice("SCORER", default: ScorerChoice.rubric).rawValue
+        scorer = try ScorerSettings(reader)
         host = reader.string("HOST", default: "127.0.0.1")
         port = try reader.integer("PORT", default: 8000, in: 0...65_535)
         httpIdleTimeout = .seconds(
@@ -124,10 +126,6 @@ public struct AssayConfiguration: Sendable {
             throw ConfigurationError(
                 variable: queueBackend == .serviceBus ? "USE_SERVICE_BUS" : "QUEUE_BACKEND",
                 message: "the \(queueBackend.rawValue) queue is not in this build yet; use database")
-        }
-        if scorer != ScorerChoice.rubric.rawValue {
-            throw ConfigurationError(
-                variable: "SCORER", message: "the LLM scorer is not in this build yet; use rubric")
         }
     }
 }
