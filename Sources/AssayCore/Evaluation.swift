@@ -16,6 +16,9 @@ public struct Evaluation: Codable, Sendable, Equatable {
     public let maxPoints: Double
     /// When the submission was scored.
     public let evaluatedAt: Date
+    /// The model calls the scoring made, with their tokens and latency; `nil` for a scorer that
+    /// calls no model.
+    public let modelCalls: [ModelCall]?
 
     /// Creates an evaluation whose totals are the sums of its question scores.
     public init(
@@ -23,7 +26,8 @@ public struct Evaluation: Codable, Sendable, Equatable {
         assessmentID: String,
         scorer: String,
         questions: [QuestionScore],
-        evaluatedAt: Date
+        evaluatedAt: Date,
+        modelCalls: [ModelCall]? = nil
     ) {
         self.submissionID = submissionID
         self.assessmentID = assessmentID
@@ -32,6 +36,7 @@ public struct Evaluation: Codable, Sendable, Equatable {
         self.totalPoints = questions.reduce(0) { $0 + $1.points }.rounded(toPlaces: 2)
         self.maxPoints = questions.reduce(0) { $0 + $1.maxPoints }.rounded(toPlaces: 2)
         self.evaluatedAt = evaluatedAt
+        self.modelCalls = modelCalls
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -41,5 +46,6 @@ public struct Evaluation: Codable, Sendable, Equatable {
         case totalPoints = "total_points"
         case maxPoints = "max_points"
         case evaluatedAt = "evaluated_at"
+        case modelCalls = "model_calls"
     }
 }

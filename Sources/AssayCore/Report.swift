@@ -35,6 +35,11 @@ public struct Report: Codable, Sendable, Equatable {
     public var summary: String
     /// The name of the scorer that scored the submission.
     public var scorer: String
+    /// The model that scored the submission and wrote these words; `nil` for the rubric scorer.
+    public var model: String?
+    /// Every model call made for this report, scoring and writing, with its tokens and latency;
+    /// `nil` for the rubric scorer.
+    public var modelCalls: [ModelCall]?
     /// When the report was built.
     public var generatedAt: Date
 
@@ -54,6 +59,8 @@ public struct Report: Codable, Sendable, Equatable {
         improvements: [String],
         summary: String,
         scorer: String,
+        model: String? = nil,
+        modelCalls: [ModelCall]? = nil,
         generatedAt: Date
     ) {
         self.submissionID = submissionID
@@ -71,6 +78,8 @@ public struct Report: Codable, Sendable, Equatable {
         self.improvements = improvements
         self.summary = summary
         self.scorer = scorer
+        self.model = model
+        self.modelCalls = modelCalls
         self.generatedAt = generatedAt
     }
 
@@ -83,7 +92,8 @@ public struct Report: Codable, Sendable, Equatable {
         case maxPoints = "max_points"
         case percent
         case passingPercent = "passing_percent"
-        case passed, questions, skills, strengths, improvements, summary, scorer
+        case passed, questions, skills, strengths, improvements, summary, scorer, model
+        case modelCalls = "model_calls"
         case generatedAt = "generated_at"
     }
 }

@@ -63,6 +63,8 @@ public enum ReportBuilder {
                 skills: skills
             ),
             scorer: evaluation.scorer,
+            model: evaluation.modelCalls?.last?.model,
+            modelCalls: evaluation.modelCalls,
             generatedAt: generatedAt
         )
     }

@@ -10,10 +10,17 @@ public protocol Scorer: Sendable {
 
     /// Scores every question of the assessment for this submission.
     func score(_ content: SubmissionContent, for assessment: Assessment) async throws -> [QuestionScore]
+
+    /// Scores a submission and wraps the scores, with totals and this scorer's name (and the model
+    /// calls it made, for a scorer that makes any), in an ``Evaluation``.
+    func evaluate(
+        submissionID: String, content: SubmissionContent, for assessment: Assessment, at evaluatedAt: Date
+    )
+        async throws -> Evaluation
 }
 
 extension Scorer {
-    /// Scores a submission and wraps the scores, with totals and this scorer's name, in an ``Evaluation``.
+    /// Scores the submission with ``score(_:for:)``; no model calls to record.
     public func evaluate(
         submissionID: String,
         content: SubmissionContent,

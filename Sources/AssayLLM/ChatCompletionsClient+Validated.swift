@@ -15,7 +15,7 @@ extension ChatCompletionsClient {
         schema: JSONValue,
         purpose: (action: String, subject: String),
         validate: (String) throws(LLMError) -> Answer
-    ) async throws -> (answer: Answer, calls: [LLMCallUsage]) {
+    ) async throws -> (answer: Answer, calls: [ModelCall]) {
         let first = try await complete(
             messages, schemaName: schemaName, schema: schema, purpose: "\(purpose.action) \(purpose.subject)")
         do {

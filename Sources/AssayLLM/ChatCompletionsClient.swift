@@ -165,7 +165,7 @@ public final class ChatCompletionsClient: Sendable {
             return .failure(
                 .failed(.invalidAnswer("the server's reply is not a chat completion with a message")))
         }
-        let usage = LLMCallUsage(
+        let usage = ModelCall(
             purpose: purpose,
             model: decoded.model ?? settings.model,
             promptTokens: decoded.usage?.promptTokens,

@@ -16,8 +16,7 @@ public struct LLMReportWriter: Sendable {
     }
 
     /// The narrative for this report, and the model calls made for it.
-    public func write(for report: Report) async throws -> (narrative: ReportNarrative, calls: [LLMCallUsage])
-    {
+    public func write(for report: Report) async throws -> (narrative: ReportNarrative, calls: [ModelCall]) {
         let prompt = ReportNarrativePrompt(report: report)
         let (narrative, calls) = try await client.completeValidated(
             prompt.messages, repair: prompt.repair, schemaName: ReportNarrativePrompt.schemaName,

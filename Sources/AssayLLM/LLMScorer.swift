@@ -32,12 +32,23 @@ public struct LLMScorer: Scorer {
         try await scoreRecordingUsage(content, for: assessment).questions
     }
 
+    /// Scores the submission and keeps the model calls made in the evaluation.
+    public func evaluate(
+        submissionID: String, content: SubmissionContent, for assessment: Assessment, at evaluatedAt: Date
+    ) async throws -> Evaluation {
+        let scoring = try await scoreRecordingUsage(content, for: assessment)
+        return Evaluation(
+            submissionID: submissionID, assessmentID: assessment.id, scorer: name,
+            questions: scoring.questions,
+            evaluatedAt: evaluatedAt, modelCalls: scoring.calls)
+    }
+
     /// Scores every question, as ``score(_:for:)`` does, and returns the model calls made.
     public func scoreRecordingUsage(_ content: SubmissionContent, for assessment: Assessment) async throws
         -> LLMScoring
     {
         var questions: [QuestionScore] = []
-        var calls: [LLMCallUsage] = []
+        var calls: [ModelCall] = []
         for question in assessment.questions {
             let answer = content.answer(to: question.id)
             let ruled = RubricScorer().scoreQuestion(question, answer: answer)
@@ -54,7 +65,7 @@ public struct LLMScorer: Scorer {
 
     /// Grades one written answer against a rubric: one call, and one repair when the reply is invalid.
     public func grade(_ question: Question, rubric: [RubricCriterion], answer: String) async throws
-        -> (score: QuestionScore, calls: [LLMCallUsage])
+        -> (score: QuestionScore, calls: [ModelCall])
     {
         let prompt = GradingPrompt(question: question, rubric: rubric, answer: answer)
         let (grading, calls) = try await client.completeValidated(

@@ -1,12 +1,18 @@
 import AssayCore
+import AssayLLM
 import AssayStore
 import Foundation
 import JobQueue
 import Logging
 
 /// Builds a submission's report from its evaluation and stores it, once.
+///
+/// With a report writer (the LLM scorer's), the model writes the summary, strengths and areas to
+/// improve, and its calls join the report's; when its words fail validation twice, the template's
+/// stay. Its other errors follow the engine's retry rules.
 struct ReportJobHandler: JobHandler {
     let store: any AssayStore
+    let writer: LLMReportWriter?
     let now: @Sendable () -> Date
 
     var kind: String { JobKind.buildReport }
@@ -28,10 +34,32 @@ struct ReportJobHandler: JobHandler {
         guard let assessment = try await store.assessment(id: submission.assessmentID) else {
             throw JobHandlerError.permanent("assessment \(submission.assessmentID) does not exist")
         }
-        let report = ReportBuilder.build(
+        var report = ReportBuilder.build(
             submissionID: submission.id, assessment: assessment, content: submission.content,
             evaluation: evaluation, generatedAt: now())
+        if let writer { report = try await written(report, by: writer, logger: logger) }
         try await store.insertReport(report)
         logger.info("report stored", metadata: ["percent": .stringConvertible(report.percent)])
+    }
+
+    /// `report` with the model's words, or with the template's when the model's fail validation twice.
+    private func written(_ report: Report, by writer: LLMReportWriter, logger: Logger) async throws -> Report
+    {
+        do {
+            let (narrative, calls) = try await writer.write(for: report)
+            var written = report
+            written.summary = narrative.summary
+            written.strengths = narrative.strengths
+            written.improvements = narrative.improvements
+            written.modelCalls = (report.modelCalls ?? []) + calls
+            written.model = calls.last?.model ?? report.model
+            return written
+        } catch let error as LLMError {
+            guard case .invalidAnswer(let reason) = error else { throw error.forJobEngine }
+            logger.warning(
+                "the model's report words failed validation twice; the template's are kept",
+                metadata: ["reason": .string(reason)])
+            return report
+        }
     }
 }

@@ -1,10 +1,13 @@
 import AssayCore
+import AssayLLM
 import AssayStore
 import Foundation
 import JobQueue
 import Logging
 
 /// Scores a submission, then stores its evaluation and enqueues its report job in one transaction.
+///
+/// A scorer's model errors follow the engine's retry rules (``LLMError/forJobEngine``).
 ///
 /// Idempotent: when the evaluation exists already (an earlier attempt stored it and then lost its
 /// lease), it is not scored again; the report job is enqueued if it is missing.
@@ -35,8 +38,13 @@ struct ScoringJobHandler: JobHandler {
         guard let assessment = try await store.assessment(id: submission.assessmentID) else {
             throw JobHandlerError.permanent("assessment \(submission.assessmentID) does not exist")
         }
-        let evaluation = try await scorer.evaluate(
-            submissionID: submission.id, content: submission.content, for: assessment, at: now())
+        let evaluation: Evaluation
+        do {
+            evaluation = try await scorer.evaluate(
+                submissionID: submission.id, content: submission.content, for: assessment, at: now())
+        } catch let error as LLMError {
+            throw error.forJobEngine
+        }
         try await store.insertEvaluation(evaluation, job: reportJob)
         JobMetrics.enqueued(queue: reportJob.queue, kind: reportJob.kind)
         logger.info(

@@ -56,7 +56,7 @@ public struct SubmissionPipeline: Sendable {
         [
             ScoringJobHandler(
                 store: store, scorer: scorer, reportQueue: reportQueue, maxAttempts: maxAttempts, now: now),
-            ReportJobHandler(store: store, now: now),
+            ReportJobHandler(store: store, writer: reportWriter, now: now),
         ]
     }
 }

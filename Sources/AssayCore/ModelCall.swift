@@ -1,5 +1,6 @@
-/// What one model call cost: its tokens and its latency, for a report to show.
-public struct LLMCallUsage: Codable, Sendable, Equatable {
+/// What one model call cost: its tokens and its latency, kept with the evaluation and the report so
+/// that an operator can see what a submission cost.
+public struct ModelCall: Codable, Sendable, Equatable {
     /// What the call was for, such as `grade q5` or `repair q5`.
     public var purpose: String
     /// The model that answered, as the server names it (or the configured model).
