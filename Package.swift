@@ -224,7 +224,7 @@ let package = Package(
         .testTarget(
             name: "AssayLLMTests",
             dependencies: [
-                "AssayLLM", "AssayCore",
+                "AssayLLM", "AssayCore", "AssayTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -1,4 +1,5 @@
 import AssayLLM
+import AssayTestSupport
 import Testing
 
 @Suite("Call limiter")

@@ -1,5 +1,6 @@
 import AssayCore
 import AssayLLM
+import AssayTestSupport
 import Testing
 
 @Suite("Chat-completions client failures, formats and limits")

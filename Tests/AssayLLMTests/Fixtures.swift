@@ -1,5 +1,6 @@
 import AssayCore
 import AssayLLM
+import AssayTestSupport
 
 /// The assessment and submissions the LLM tests score.
 enum Fixtures {

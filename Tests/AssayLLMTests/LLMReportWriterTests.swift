@@ -1,5 +1,6 @@
 import AssayCore
 import AssayLLM
+import AssayTestSupport
 import Foundation
 import Testing
 

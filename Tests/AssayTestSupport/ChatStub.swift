@@ -9,17 +9,17 @@ import Synchronization
 
 /// A scripted chat-completions server on 127.0.0.1: it answers each request with the next reply
 /// of its script (the last one repeats) and records what it received and how many ran at once.
-final class ChatStub: Sendable {
+public final class ChatStub: Sendable {
     /// One request the stub received.
-    struct Received: Sendable {
-        var path: String
-        var query: String
+    public struct Received: Sendable {
+        public var path: String
+        public var query: String
         /// The headers, by lowercased name.
-        var headers: [String: String]
-        var body: [String: JSONValue]
+        public var headers: [String: String]
+        public var body: [String: JSONValue]
 
         /// The request's messages' contents, in order.
-        var messageContents: [String] {
+        public var messageContents: [String] {
             guard case .array(let messages) = body["messages"] else { return [] }
             return messages.compactMap { message in
                 guard case .object(let fields) = message, case .string(let content) = fields["content"] else {
@@ -30,7 +30,7 @@ final class ChatStub: Sendable {
         }
 
         /// `response_format.type`, or `nil` when the request had none.
-        var responseFormatType: String? {
+        public var responseFormatType: String? {
             guard case .object(let format) = body["response_format"], case .string(let type) = format["type"]
             else {
                 return nil
@@ -40,7 +40,7 @@ final class ChatStub: Sendable {
     }
 
     private struct State {
-        var replies: [StubReply]
+        var script: Script
         var received: [Received] = []
         var inFlight = 0
         var maxInFlight = 0
@@ -48,21 +48,41 @@ final class ChatStub: Sendable {
 
     private let state: Mutex<State>
 
-    private init(replies: [StubReply]) {
-        state = Mutex(State(replies: replies))
+    /// What the stub answers: the next reply of a script, or what a function of the request says.
+    private enum Script {
+        case replies([StubReply])
+        case responder(@Sendable (Received) -> StubReply)
+    }
+
+    private init(script: Script) {
+        state = Mutex(State(script: script))
     }
 
     /// The requests received so far, in order.
-    var received: [Received] { state.withLock { $0.received } }
+    public var received: [Received] { state.withLock { $0.received } }
     /// The most requests the stub was answering at once.
-    var maxInFlight: Int { state.withLock { $0.maxInFlight } }
+    public var maxInFlight: Int { state.withLock { $0.maxInFlight } }
 
-    /// Starts a stub with this script, runs `body` with it and its base URL, and stops it.
-    static func run<T: Sendable>(
+    /// Starts a stub with this script, runs `body` with it and its base URL (`…/v1`), and stops it.
+    public static func run<T: Sendable>(
         _ replies: [StubReply],
         _ body: (ChatStub, String) async throws -> T
     ) async throws -> T {
-        let stub = ChatStub(replies: replies)
+        try await run(ChatStub(script: .replies(replies)), body)
+    }
+
+    /// Starts a stub that answers each request with `responder`'s reply to it, runs `body` with it
+    /// and its base URL (`…/v1`), and stops it.
+    public static func run<T: Sendable>(
+        responding responder: @escaping @Sendable (Received) -> StubReply,
+        _ body: (ChatStub, String) async throws -> T
+    ) async throws -> T {
+        try await run(ChatStub(script: .responder(responder)), body)
+    }
+
+    private static func run<T: Sendable>(
+        _ stub: ChatStub, _ body: (ChatStub, String) async throws -> T
+    ) async throws -> T {
         let router = Router()
         router.post("/v1/chat/completions") { request, _ in try await stub.respond(to: request) }
         router.post("/openai/deployments/:deployment/chat/completions") { request, _ in
@@ -106,7 +126,14 @@ final class ChatStub: Sendable {
             state.received.append(received)
             state.inFlight += 1
             state.maxInFlight = max(state.maxInFlight, state.inFlight)
-            return state.replies.count > 1 ? state.replies.removeFirst() : state.replies[0]
+            switch state.script {
+            case .replies(var replies):
+                let next = replies.count > 1 ? replies.removeFirst() : replies[0]
+                state.script = .replies(replies)
+                return next
+            case .responder(let responder):
+                return responder(received)
+            }
         }
         defer { state.withLock { $0.inFlight -= 1 } }
         try await Task.sleep(for: reply.delay)

@@ -1,14 +1,21 @@
 import Foundation
 
 /// One scripted answer of ``ChatStub``: a status, headers, a body and a delay before answering.
-struct StubReply: Sendable {
-    var status: Int
-    var headers: [String: String] = [:]
-    var body: String
-    var delay: Duration = .zero
+public struct StubReply: Sendable {
+    public var status: Int
+    public var headers: [String: String] = [:]
+    public var body: String
+    public var delay: Duration = .zero
+
+    public init(status: Int, headers: [String: String] = [:], body: String, delay: Duration = .zero) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.delay = delay
+    }
 
     /// A 200 chat completion whose message is `content`, with usage of 120 prompt and 30 completion tokens.
-    static func completion(_ content: String, delay: Duration = .zero) -> StubReply {
+    public static func completion(_ content: String, delay: Duration = .zero) -> StubReply {
         let message = String(decoding: try! JSONEncoder().encode(content), as: UTF8.self)
         let body = """
             {"id": "chatcmpl-1", "object": "chat.completion", "model": "stub-model",
@@ -19,7 +26,9 @@ struct StubReply: Sendable {
     }
 
     /// A 200 chat completion grading `c1` and `c2` with these points.
-    static func grading(c1: Double, c2: Double, extra: String = "", delay: Duration = .zero) -> StubReply {
+    public static func grading(c1: Double, c2: Double, extra: String = "", delay: Duration = .zero)
+        -> StubReply
+    {
         completion(
             """
             {"criteria": [{"id": "c1", "points": \(c1), "reason": "Explains actors."},
@@ -29,7 +38,8 @@ struct StubReply: Sendable {
     }
 
     /// An error reply with a JSON body in OpenAI's shape.
-    static func error(_ status: Int, message: String = "failed", headers: [String: String] = [:]) -> StubReply
+    public static func error(_ status: Int, message: String = "failed", headers: [String: String] = [:])
+        -> StubReply
     {
         StubReply(status: status, headers: headers, body: #"{"error": {"message": "\#(message)"}}"#)
     }
