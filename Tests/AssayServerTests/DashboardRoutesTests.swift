@@ -226,13 +226,13 @@ struct DashboardRoutesTests {
 
             let first = try await client.dashboard("/admin/submissions", cookie: cookie)
             #expect(first.status == .ok)
-            #expect(first.text.components(separatedBy: "<tr><td class=\"id\">").count - 1 == 25)
+            #expect(first.text.components(separatedBy: "<tr><td class=\"candidate\">").count - 1 == 25)
             #expect(first.text.contains("1–25 of 30"))
             #expect(first.text.contains(#"href="/admin/submissions?offset=25" rel="next""#))
             #expect(!first.text.contains(#"rel="prev""#))
 
             let second = try await client.dashboard("/admin/submissions?offset=25", cookie: cookie)
-            #expect(second.text.components(separatedBy: "<tr><td class=\"id\">").count - 1 == 5)
+            #expect(second.text.components(separatedBy: "<tr><td class=\"candidate\">").count - 1 == 5)
             #expect(second.text.contains("26–30 of 30"))
             #expect(second.text.contains(#"href="/admin/submissions?offset=0" rel="prev""#))
 
