@@ -1,22 +1,22 @@
 import Foundation
 
-// Numbers written for people, in feedback, messages and reports.
-enum NumberText {
-    // A number without trailing zeros: "3", "3.14", "0.001".
-    static func number(_ value: Double) -> String {
+/// Numbers written for people, in feedback, messages and reports.
+public enum NumberText {
+    /// A number without trailing zeros: "3", "3.14", "0.001".
+    public static func number(_ value: Double) -> String {
         if value == value.rounded() && abs(value) < 1e15 {
             return String(Int(value))
         }
         return "\(value)"
     }
 
-    // Points rounded to two decimals, without trailing zeros: "7.5", "10", "0.67".
-    static func points(_ value: Double) -> String {
+    /// Points rounded to two decimals, without trailing zeros: "7.5", "10", "0.67".
+    public static func points(_ value: Double) -> String {
         number(value.rounded(toPlaces: 2))
     }
 
-    // A percentage with exactly one decimal: "75.0", "100.0".
-    static func percent(_ value: Double) -> String {
+    /// A percentage with exactly one decimal: "75.0", "100.0".
+    public static func percent(_ value: Double) -> String {
         String(format: "%.1f", value.rounded(toPlaces: 1))
     }
 }

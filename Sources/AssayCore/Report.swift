@@ -3,7 +3,7 @@ import Foundation
 /// The report on one scored submission, for admins: totals, pass or fail, per-question and
 /// per-skill scores, strengths, what to improve, and a summary.
 ///
-/// ``ReportBuilder`` builds it; ``ReportHTMLRenderer`` renders it as a printable page.
+/// ``ReportBuilder`` builds it; the server renders it as a printable page from its `report` template.
 public struct Report: Codable, Sendable, Equatable {
     /// The id of the submission reported on.
     public var submissionID: String

@@ -77,7 +77,7 @@ extension AssayRouter {
             case "html":
                 return Response(
                     status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
-                    body: .init(byteBuffer: .init(string: ReportHTMLRenderer.render(report))))
+                    body: .init(byteBuffer: .init(string: ReportPage(report).render())))
             default:
                 throw APIError.badRequest("format must be json or html", code: "invalid_query")
             }

@@ -15,6 +15,7 @@ public enum AssayRouter {
         addMetricsRoute(to: router, dependencies: dependencies)
         addCandidateRoutes(to: router, dependencies: dependencies)
         addAdminRoutes(to: router, dependencies: dependencies)
+        addDashboardRoutes(to: router, dependencies: dependencies)
         return router
     }
 }
