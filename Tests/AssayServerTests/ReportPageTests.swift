@@ -101,4 +101,32 @@ struct ReportPageTests {
         #expect(!html.contains("<h2>Skills</h2>"))
         #expect(html.contains("<h2>Strengths</h2>\n<p class=\"none\">None.</p>\n</div>"))
     }
+
+    @Test("an LLM-scored report names its model and lists each call's tokens and latency, with totals")
+    func modelCalls() throws {
+        var report = try makeReport()
+        #expect(!ReportPage(report).render().contains("Model calls"))
+        report.scorer = "llm"
+        report.model = "gpt-<4o>"
+        report.modelCalls = [
+            ModelCall(
+                purpose: "grade q6", model: "gpt-<4o>", promptTokens: 410, completionTokens: 62,
+                latencyMilliseconds: 1480),
+            ModelCall(
+                purpose: "write report", model: "gpt-<4o>", promptTokens: nil, completionTokens: nil,
+                latencyMilliseconds: 900),
+        ]
+        let html = ReportPage(report).render()
+        #expect(html.contains("Scored by llm with gpt-&lt;4o&gt;"))
+        #expect(html.contains("<h2>Model calls</h2>"))
+        #expect(
+            html.contains(
+                "<tr><td>grade q6</td><td>gpt-&lt;4o&gt;</td><td class=\"number\">410</td><td class=\"number\">62</td><td class=\"number\">1480 ms</td></tr>"
+            ))
+        #expect(html.contains("<td class=\"number\">–</td>"))
+        #expect(
+            html.contains(
+                "<tr><th>2 calls</th><td></td><th class=\"number\">410</th><th class=\"number\">62</th><th class=\"number\">2380 ms</th></tr>"
+            ))
+    }
 }

@@ -30,7 +30,22 @@ struct ReportPage {
     let submissionID: String
     let assessmentID: String
     let scorer: String
+    /// ` with MODEL` after the scorer's name, or empty for the rubric scorer.
+    let model: String
+    let hasModelCalls: Bool
+    let modelCalls: [Call]
+    /// The calls' totals: tokens in and out, and latency.
+    let modelCallTotals: Call?
     let generatedAt: String
+
+    /// One model call made for the report: what for, its tokens and its latency.
+    struct Call {
+        let purpose: String
+        let model: String
+        let promptTokens: String
+        let completionTokens: String
+        let latency: String
+    }
 
     /// One row of the questions table.
     struct Question {
@@ -92,6 +107,23 @@ struct ReportPage {
         submissionID = report.submissionID
         assessmentID = report.assessmentID
         scorer = report.scorer
+        model = report.model.map { " with \($0)" } ?? ""
+        let calls = report.modelCalls ?? []
+        hasModelCalls = !calls.isEmpty
+        modelCalls = calls.map {
+            Call(
+                purpose: $0.purpose, model: $0.model, promptTokens: $0.promptTokens.map(String.init) ?? "–",
+                completionTokens: $0.completionTokens.map(String.init) ?? "–",
+                latency: "\($0.latencyMilliseconds) ms")
+        }
+        modelCallTotals =
+            calls.isEmpty
+            ? nil
+            : Call(
+                purpose: "\(calls.count) calls", model: "",
+                promptTokens: String(calls.compactMap(\.promptTokens).reduce(0, +)),
+                completionTokens: String(calls.compactMap(\.completionTokens).reduce(0, +)),
+                latency: "\(calls.map(\.latencyMilliseconds).reduce(0, +)) ms")
         generatedAt = report.generatedAt.formatted(.iso8601)
     }
 
