@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "AssayServer",
             dependencies: [
-                "AssayCore", "AssayStore", "JobQueue", "ServiceBusQueue",
+                "AssayCore", "AssayStore", "AzureServiceBus", "JobQueue", "ServiceBusQueue",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -219,7 +219,7 @@ let package = Package(
         .testTarget(
             name: "AssayServerTests",
             dependencies: [
-                "AssayServer", "AssayTestSupport",
+                "AssayServer", "AssayTestSupport", "AzureServiceBus",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ],
