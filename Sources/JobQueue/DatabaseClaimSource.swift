@@ -1,18 +1,25 @@
-/// The attempt source of a worker that claims from the database itself: attempts are the due jobs
-/// that ``JobQueueDriver/claimNextJobs(queue:limit:owner:leaseDuration:)`` claims, with no delivery
-/// to renew or settle.
+/// The attempt source of a worker that claims from the database itself: attempts are the jobs that
+/// ``JobQueueDriver/claimNextJobs(queue:limit:owner:leaseDuration:overdueBy:)`` claims, with no
+/// delivery to renew or settle.
 public struct DatabaseClaimSource: JobAttemptSource {
     public let driver: any JobQueueDriver
+    /// How long past its run-at a job must be before this source claims it, asked at each claim: zero
+    /// in database mode; in Service Bus mode the fallback window, so that the relay publishes a job
+    /// first and this source takes only what stayed unpublished (or unreceived) that long.
+    public let overdueBy: @Sendable () -> Duration
 
-    public init(driver: any JobQueueDriver) {
+    public init(driver: any JobQueueDriver, overdueBy: @escaping @Sendable () -> Duration = { .zero }) {
         self.driver = driver
+        self.overdueBy = overdueBy
     }
 
     public func nextAttempts(queue: String, limit: Int, owner: String, leaseDuration: Duration) async throws
         -> [JobAttempt]
     {
-        try await driver.claimNextJobs(queue: queue, limit: limit, owner: owner, leaseDuration: leaseDuration)
-            .compactMap { job in job.lease.map { JobAttempt(job: job, lease: $0) } }
+        try await driver.claimNextJobs(
+            queue: queue, limit: limit, owner: owner, leaseDuration: leaseDuration, overdueBy: overdueBy()
+        )
+        .compactMap { job in job.lease.map { JobAttempt(job: job, lease: $0) } }
     }
 
     /// Database claims come with no delivery: nothing to renew.

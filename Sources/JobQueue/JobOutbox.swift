@@ -8,6 +8,11 @@
 /// (the broker unreachable for receive, or Service Bus turned off), database workers take it as
 /// they take any due job, and its late message finds it done.
 ///
+/// A hold keeps database workers off the job (``JobQueueDriver/claimNextJobs(queue:limit:owner:leaseDuration:overdueBy:)``
+/// skips it) but not a broker's delivery: ``JobQueueDriver/claimJob(id:attempt:owner:leaseDuration:)``
+/// takes a held job, since its message may arrive before the relay marks it, and any claim ends the
+/// hold. A relay that crashes holding jobs loses its hold when the hold runs out.
+///
 /// Every method is safe with many relays at once: a job is held by at most one.
 public protocol JobOutbox: Sendable {
     /// Holds up to `limit` unpublished jobs of `queue` for `owner` until `hold` from now, oldest
@@ -24,9 +29,10 @@ public protocol JobOutbox: Sendable {
         -> Set<String>
 
     /// Lets go of held jobs that could not be sent, so that another relay, or a database worker
-    /// once the fallback window passed, can take them at once.
+    /// once the fallback window passed, can take them at once. Jobs `owner` no longer holds are
+    /// left as they are.
     func releaseHeld(_ entries: [OutboxEntry], owner: String) async throws
 
-    /// The number of unpublished jobs of each of `queues`.
+    /// The number of unpublished jobs of each of `queues`, held or not; 0 for a queue with none.
     func unpublishedCounts(queues: [String]) async throws -> [String: Int]
 }

@@ -15,21 +15,29 @@ public protocol JobQueueDriver: Sendable {
     /// Stores several jobs in one transaction, in order; each behaves as ``enqueue(_:)-(JobRequest)`` would.
     func enqueue(_ requests: [JobRequest]) async throws -> [EnqueueResult]
 
-    /// Claims up to `limit` due jobs of `queue` for `owner`, oldest run-at first, including jobs
-    /// whose lease expired; each claimed job starts its next attempt.
-    func claimNextJobs(queue: String, limit: Int, owner: String, leaseDuration: Duration) async throws
-        -> [Job]
+    /// Claims up to `limit` jobs of `queue` for `owner`, oldest run-at first, and starts each one's
+    /// next attempt: available or scheduled jobs whose run-at is at least `overdueBy` in the past,
+    /// and running jobs whose lease expired, whatever `overdueBy` (the expiry is recorded in the
+    /// job's errors; an expired lease on the job's last attempt makes the job dead instead).
+    ///
+    /// A job a relay holds (see ``JobOutbox/holdUnpublished(queue:limit:owner:hold:)``) is never
+    /// claimed while the hold lasts. In Service Bus mode a database worker claims with the fallback
+    /// window as `overdueBy`, so that it takes only what the broker did not; see ``JobOutbox``.
+    func claimNextJobs(queue: String, limit: Int, owner: String, leaseDuration: Duration, overdueBy: Duration)
+        async throws -> [Job]
 
     /// Claims the one job named `id` for `owner`, as a broker's delivery asks, and starts its next
     /// attempt: a job that is available, waiting for its run-at (the delivery is its schedule), or
-    /// running under an expired lease (the expiry is recorded as ``claimNextJobs(queue:limit:owner:leaseDuration:)``
-    /// records it).
+    /// running under an expired lease (the expiry is recorded as ``claimNextJobs(queue:limit:owner:leaseDuration:overdueBy:)``
+    /// records it). A relay's hold does not stop it: the delivery is what the hold was for.
     ///
     /// `attempt` is the number of attempts the job had started when the delivery was sent: when it
-    /// is given and the job has started another number since, the delivery is stale and nothing is
-    /// claimed. Returns `nil`, claiming nothing, when the job is unknown, completed, dead, running
-    /// under a live lease, or stale; an expired lease on the job's last attempt makes it dead and
-    /// returns `nil`.
+    /// is given, the job must still be at that attempt, or be running under an expired lease at
+    /// `attempt + 1` (the delivery started that attempt, and its worker crashed; the broker delivers
+    /// the message again once its lock lapses). Any other number means the delivery is stale and
+    /// nothing is claimed. Returns `nil`, claiming nothing, when the job is unknown, completed, dead,
+    /// running under a live lease, or stale; an expired lease on the job's last attempt makes it dead
+    /// and returns `nil`.
     func claimJob(id: String, attempt: Int?, owner: String, leaseDuration: Duration) async throws -> Job?
 
     /// Extends the leases of running jobs, all in one round trip; returns the ids of the jobs whose
@@ -96,4 +104,16 @@ public protocol JobQueueDriver: Sendable {
     /// Deletes up to `limit` jobs completed before `date`; dead jobs are never touched. Returns how many.
     /// Also forgets workers not seen for ``WorkerHeartbeat/staleAfter``.
     func pruneCompletedJobs(before date: Date, limit: Int) async throws -> Int
+}
+
+extension JobQueueDriver {
+    /// Claims up to `limit` due jobs of `queue` for `owner`, oldest run-at first, including jobs
+    /// whose lease expired: ``claimNextJobs(queue:limit:owner:leaseDuration:overdueBy:)`` with no
+    /// delay past their run-at.
+    public func claimNextJobs(queue: String, limit: Int, owner: String, leaseDuration: Duration) async throws
+        -> [Job]
+    {
+        try await claimNextJobs(
+            queue: queue, limit: limit, owner: owner, leaseDuration: leaseDuration, overdueBy: .zero)
+    }
 }

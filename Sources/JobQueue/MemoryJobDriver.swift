@@ -4,12 +4,16 @@ import Foundation
 /// since its jobs are gone when the process ends.
 public actor MemoryJobDriver: JobQueueDriver {
     public nonisolated let notifier: JobNotifier
-    private let now: @Sendable () -> Date
-    private var jobs: [String: Job] = [:]
+    let now: @Sendable () -> Date
+    var jobs: [String: Job] = [:]
     private var dedupeIndex: [DedupeKey: String] = [:]
     private var workers: [String: WorkerHeartbeat] = [:]
     /// When a worker that did not know its kind first released each job, for jobs in their grace.
     private var kindUnknownSince: [String: Date] = [:]
+    /// The attempt a broker accepted a message for, for each job that has one (see ``JobOutbox``).
+    var publishedAttempts: [String: Int] = [:]
+    /// The relay that holds each held job, and until when.
+    var relayHolds: [String: (owner: String, until: Date)] = [:]
 
     private struct DedupeKey: Hashable {
         var queue: String
@@ -41,12 +45,12 @@ public actor MemoryJobDriver: JobQueueDriver {
         return results
     }
 
-    public func claimNextJobs(queue: String, limit: Int, owner: String, leaseDuration: Duration) async throws
-        -> [Job]
-    {
+    public func claimNextJobs(
+        queue: String, limit: Int, owner: String, leaseDuration: Duration, overdueBy: Duration
+    ) async throws -> [Job] {
         let now = now()
         let due = jobs.values
-            .filter { $0.queue == queue && isClaimable($0, at: now) }
+            .filter { $0.queue == queue && isClaimable($0, at: now, overdueBy: overdueBy) }
             .sorted { ($0.runAt, $0.createdAt, $0.id) < ($1.runAt, $1.createdAt, $1.id) }
         var claimed: [Job] = []
         for job in due {
@@ -66,10 +70,13 @@ public actor MemoryJobDriver: JobQueueDriver {
         -> Job?
     {
         let now = now()
-        guard let job = jobs[id], attempt == nil || job.attempt == attempt else { return nil }
+        guard let job = jobs[id] else { return nil }
         switch job.state {
-        case .available, .scheduled: break
-        case .running where (job.leaseExpiresAt ?? now) <= now: break
+        case .available, .scheduled:
+            guard attempt == nil || job.attempt == attempt else { return nil }
+        case .running where (job.leaseExpiresAt ?? now) <= now:
+            // The delivery's attempt, or the one it started before its worker crashed.
+            guard attempt.map({ job.attempt == $0 || job.attempt == $0 + 1 }) ?? true else { return nil }
         case .running, .completed, .dead: return nil
         }
         return start(job, owner: owner, leaseDuration: leaseDuration, now: now)
@@ -91,6 +98,7 @@ public actor MemoryJobDriver: JobQueueDriver {
                 return nil
             }
         }
+        relayHolds[job.id] = nil
         job.state = .running
         job.attempt += 1
         job.leaseOwner = owner
@@ -100,9 +108,9 @@ public actor MemoryJobDriver: JobQueueDriver {
         return job
     }
 
-    private func isClaimable(_ job: Job, at now: Date) -> Bool {
+    private func isClaimable(_ job: Job, at now: Date, overdueBy: Duration) -> Bool {
         switch job.state {
-        case .available, .scheduled: job.runAt <= now
+        case .available, .scheduled: job.runAt <= now - overdueBy.seconds && !isHeld(job.id, at: now)
         case .running: (job.leaseExpiresAt ?? now) <= now
         case .completed, .dead: false
         }
@@ -225,6 +233,7 @@ public actor MemoryJobDriver: JobQueueDriver {
         guard var job = jobs[id], job.state == .dead else { return nil }
         let now = now()
         kindUnknownSince[id] = nil
+        publishedAttempts[id] = nil
         job.state = .available
         job.attempt = 0
         job.runAt = now
@@ -244,6 +253,7 @@ public actor MemoryJobDriver: JobQueueDriver {
         guard let job = jobs[id], job.state == .dead else { return false }
         jobs[id] = nil
         kindUnknownSince[id] = nil
+        publishedAttempts[id] = nil
         if let key = job.dedupeKey { dedupeIndex[DedupeKey(queue: job.queue, key: key)] = nil }
         return true
     }
@@ -269,6 +279,7 @@ public actor MemoryJobDriver: JobQueueDriver {
             limit)
         for job in old {
             jobs[job.id] = nil
+            publishedAttempts[job.id] = nil
             if let key = job.dedupeKey { dedupeIndex[DedupeKey(queue: job.queue, key: key)] = nil }
         }
         return old.count

@@ -19,8 +19,8 @@ final class FailingJobDriver: JobQueueDriver {
 
     func enqueue(_ request: JobRequest) async throws -> EnqueueResult { try fail() }
     func enqueue(_ requests: [JobRequest]) async throws -> [EnqueueResult] { try fail() }
-    func claimNextJobs(queue: String, limit: Int, owner: String, leaseDuration: Duration) async throws
-        -> [Job]
+    func claimNextJobs(queue: String, limit: Int, owner: String, leaseDuration: Duration, overdueBy: Duration)
+        async throws -> [Job]
     { try fail() }
     func claimJob(id: String, attempt: Int?, owner: String, leaseDuration: Duration) async throws -> Job? {
         try fail()

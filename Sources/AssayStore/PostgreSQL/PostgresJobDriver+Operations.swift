@@ -54,8 +54,8 @@ extension PostgresJobDriver {
         let now = now()
         let rows = try await client.rows(
             """
-            UPDATE jobs SET state = 'available', attempt = 0, run_at = \(now), kind_unknown_since = NULL,
-                updated_at = \(now)
+            UPDATE jobs SET state = 'available', attempt = 0, published_attempt = NULL, run_at = \(now),
+                kind_unknown_since = NULL, updated_at = \(now)
             WHERE id = \(id) AND state = 'dead'
             RETURNING \(unescaped: Self.columns), pg_notify(\(Self.channel), queue)
             """, logger: logger)
@@ -68,8 +68,8 @@ extension PostgresJobDriver {
         let now = now()
         let rows = try await client.rows(
             """
-            UPDATE jobs SET state = 'available', attempt = 0, run_at = \(now), kind_unknown_since = NULL,
-                updated_at = \(now)
+            UPDATE jobs SET state = 'available', attempt = 0, published_attempt = NULL, run_at = \(now),
+                kind_unknown_since = NULL, updated_at = \(now)
             WHERE state = 'dead' AND (\(queue)::text IS NULL OR queue = \(queue)::text)
             RETURNING queue
             """, logger: logger)

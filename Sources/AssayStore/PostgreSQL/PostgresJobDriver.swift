@@ -91,9 +91,9 @@ public final class PostgresJobDriver: JobQueueDriver {
         return results
     }
 
-    public func claimNextJobs(queue: String, limit: Int, owner: String, leaseDuration: Duration) async throws
-        -> [Job]
-    {
+    public func claimNextJobs(
+        queue: String, limit: Int, owner: String, leaseDuration: Duration, overdueBy: Duration
+    ) async throws -> [Job] {
         let now = now()
         let expiry = now + leaseDuration.seconds
         let rows = try await client.rows(
@@ -111,7 +111,8 @@ public final class PostgresJobDriver: JobQueueDriver {
                 RETURNING id
             ), due AS (
                 SELECT id FROM jobs
-                WHERE queue = \(queue) AND state IN ('available', 'scheduled') AND run_at <= \(now)
+                WHERE queue = \(queue) AND state IN ('available', 'scheduled') AND run_at <= \(now - overdueBy.seconds)
+                  AND (relay_until IS NULL OR relay_until <= \(now))
                 ORDER BY run_at LIMIT \(limit) FOR UPDATE SKIP LOCKED
             ), expired AS (
                 SELECT id FROM jobs
@@ -125,7 +126,7 @@ public final class PostgresJobDriver: JobQueueDriver {
                         'message', \(JobLeaseExpiry.message)::text))
                     ELSE errors END,
                 state = 'running', attempt = attempt + 1, lease_owner = \(owner), lease_expires_at = \(expiry),
-                updated_at = \(now)
+                relay_owner = NULL, relay_until = NULL, updated_at = \(now)
             WHERE id IN (SELECT id FROM (SELECT id FROM due UNION ALL SELECT id FROM expired) AS picked LIMIT \(limit))
             RETURNING \(unescaped: Self.columns)
             """, logger: logger)
@@ -136,6 +137,10 @@ public final class PostgresJobDriver: JobQueueDriver {
         -> Job?
     {
         let now = now()
+        // The delivery's attempt, or (running under an expired lease) the one it started before its
+        // worker crashed.
+        let any = attempt == nil
+        let sent = attempt ?? 0
         let rows = try await client.rows(
             """
             WITH exhausted AS (
@@ -143,8 +148,8 @@ public final class PostgresJobDriver: JobQueueDriver {
                     errors = errors || jsonb_build_array(jsonb_build_object(
                         'attempt', attempt, 'failed_at', \(now.timeIntervalSince1970)::float8,
                         'message', \(JobLeaseExpiry.message)::text))
-                WHERE id = \(id) AND (\(attempt == nil)::bool OR attempt = \(attempt ?? 0)::int8) AND state = 'running' AND lease_expires_at <= \(now)
-                  AND attempt >= max_attempts
+                WHERE id = \(id) AND (\(any)::bool OR attempt IN (\(sent)::int8, \(sent + 1)::int8))
+                  AND state = 'running' AND lease_expires_at <= \(now) AND attempt >= max_attempts
                 RETURNING id
             )
             UPDATE jobs SET
@@ -154,9 +159,12 @@ public final class PostgresJobDriver: JobQueueDriver {
                         'message', \(JobLeaseExpiry.message)::text))
                     ELSE errors END,
                 state = 'running', attempt = attempt + 1, lease_owner = \(owner),
-                lease_expires_at = \(now + leaseDuration.seconds), updated_at = \(now)
-            WHERE id = \(id) AND (\(attempt == nil)::bool OR attempt = \(attempt ?? 0)::int8) AND (state IN ('available', 'scheduled')
-                OR (state = 'running' AND lease_expires_at <= \(now) AND attempt < max_attempts))
+                lease_expires_at = \(now + leaseDuration.seconds), relay_owner = NULL, relay_until = NULL,
+                updated_at = \(now)
+            WHERE id = \(id)
+              AND ((state IN ('available', 'scheduled') AND (\(any)::bool OR attempt = \(sent)::int8))
+                OR (state = 'running' AND lease_expires_at <= \(now) AND attempt < max_attempts
+                    AND (\(any)::bool OR attempt IN (\(sent)::int8, \(sent + 1)::int8))))
             RETURNING \(unescaped: Self.columns)
             """, logger: logger)
         return try rows.first.map(Self.job(from:))

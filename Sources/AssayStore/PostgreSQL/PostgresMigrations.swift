@@ -220,6 +220,21 @@ enum PostgresMigrations {
                 EXECUTE FUNCTION count_submission_status()
                 """,
             ]),
+        // The jobs table as the outbox of Service Bus mode (see `JobOutbox`). Holding and publishing
+        // change neither `state` nor `attempt`, so migration 5's status triggers stay quiet. The
+        // relay's scan reads `jobs_unpublished`; the database claim keeps reading `jobs_due`, whose
+        // predicate the new one does not imply. Nullable columns without a default: no rewrite.
+        Migration(
+            version: 7, name: "jobs published to a broker, and the relay's hold",
+            statements: [
+                "ALTER TABLE jobs ADD COLUMN published_attempt integer",
+                "ALTER TABLE jobs ADD COLUMN relay_owner text",
+                "ALTER TABLE jobs ADD COLUMN relay_until timestamptz",
+                """
+                CREATE INDEX jobs_unpublished ON jobs (queue, run_at)
+                WHERE state IN ('available', 'scheduled') AND published_attempt IS DISTINCT FROM attempt
+                """,
+            ]),
     ]
 
     /// Applies the steps this database has not seen yet; returns their versions.

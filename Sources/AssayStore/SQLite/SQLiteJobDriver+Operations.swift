@@ -20,8 +20,8 @@ extension SQLiteJobDriver {
         let now = now()
         let rows = try await pool.write(
             """
-            UPDATE jobs SET state = 'available', attempt = 0, run_at = \(now), kind_unknown_since = NULL,
-                updated_at = \(now)
+            UPDATE jobs SET state = 'available', attempt = 0, published_attempt = NULL, run_at = \(now),
+                kind_unknown_since = NULL, updated_at = \(now)
             WHERE id = \(id) AND state = 'dead' RETURNING *
             """)
         guard let job = try rows.first.map(Self.job(from:)) else { return nil }
@@ -33,8 +33,8 @@ extension SQLiteJobDriver {
         let now = now()
         let rows = try await pool.write(
             """
-            UPDATE jobs SET state = 'available', attempt = 0, run_at = \(now), kind_unknown_since = NULL,
-                updated_at = \(now)
+            UPDATE jobs SET state = 'available', attempt = 0, published_attempt = NULL, run_at = \(now),
+                kind_unknown_since = NULL, updated_at = \(now)
             WHERE state = 'dead' AND (\(queue) IS NULL OR queue = \(queue)) RETURNING queue
             """)
         for queue in Set(rows.compactMap { $0.string("queue") }) { notifier.notify(queue: queue) }

@@ -70,9 +70,9 @@ public final class SQLiteJobDriver: JobQueueDriver {
         return results
     }
 
-    public func claimNextJobs(queue: String, limit: Int, owner: String, leaseDuration: Duration) async throws
-        -> [Job]
-    {
+    public func claimNextJobs(
+        queue: String, limit: Int, owner: String, leaseDuration: Duration, overdueBy: Duration
+    ) async throws -> [Job] {
         let now = now()
         let expiry = now + leaseDuration.seconds
         let rows = try await pool.transaction { connection in
@@ -92,12 +92,14 @@ public final class SQLiteJobDriver: JobQueueDriver {
                                                                      'message', \(JobLeaseExpiry.message)))
                         ELSE errors END,
                     state = 'running', attempt = attempt + 1, lease_owner = \(owner),
-                    lease_expires_at = \(expiry), updated_at = \(now)
+                    lease_expires_at = \(expiry), relay_owner = NULL, relay_until = NULL, updated_at = \(now)
                 WHERE id IN (
                     SELECT id FROM (
                         SELECT * FROM (
                             SELECT id, run_at FROM jobs
-                            WHERE queue = \(queue) AND state IN ('available', 'scheduled') AND run_at <= \(now)
+                            WHERE queue = \(queue) AND state IN ('available', 'scheduled')
+                              AND run_at <= \(now - overdueBy.seconds)
+                              AND (relay_until IS NULL OR relay_until <= \(now))
                             ORDER BY run_at LIMIT \(limit))
                         UNION ALL
                         SELECT * FROM (
@@ -115,7 +117,9 @@ public final class SQLiteJobDriver: JobQueueDriver {
         -> Job?
     {
         let now = now()
+        // The delivery's attempt, or the one it started before its worker crashed.
         let sent: SQLiteQuery = attempt.map { "attempt = \($0)" } ?? "TRUE"
+        let sentOrCrashed: SQLiteQuery = attempt.map { "attempt IN (\($0), \($0 + 1))" } ?? "TRUE"
         let expiry: SQLiteQuery =
             "json_object('attempt', attempt, 'failed_at', \(now), 'message', \(JobLeaseExpiry.message))"
         let rows = try await pool.transaction { connection in
@@ -123,7 +127,7 @@ public final class SQLiteJobDriver: JobQueueDriver {
                 """
                 UPDATE jobs SET state = 'dead', lease_owner = NULL, lease_expires_at = NULL, updated_at = \(now),
                     errors = json_insert(errors, '$[#]', \(expiry))
-                WHERE id = \(id) AND \(sent) AND state = 'running' AND lease_expires_at <= \(now)
+                WHERE id = \(id) AND \(sentOrCrashed) AND state = 'running' AND lease_expires_at <= \(now)
                   AND attempt >= max_attempts
                 """)
             return try await connection.run(
@@ -131,9 +135,11 @@ public final class SQLiteJobDriver: JobQueueDriver {
                 UPDATE jobs SET
                     errors = CASE WHEN state = 'running' THEN json_insert(errors, '$[#]', \(expiry)) ELSE errors END,
                     state = 'running', attempt = attempt + 1, lease_owner = \(owner),
-                    lease_expires_at = \(now + leaseDuration.seconds), updated_at = \(now)
-                WHERE id = \(id) AND \(sent)
-                  AND (state IN ('available', 'scheduled') OR (state = 'running' AND lease_expires_at <= \(now)))
+                    lease_expires_at = \(now + leaseDuration.seconds), relay_owner = NULL, relay_until = NULL,
+                    updated_at = \(now)
+                WHERE id = \(id)
+                  AND ((state IN ('available', 'scheduled') AND \(sent))
+                    OR (state = 'running' AND lease_expires_at <= \(now) AND \(sentOrCrashed)))
                 RETURNING *
                 """)
         }

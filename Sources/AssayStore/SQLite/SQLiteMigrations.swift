@@ -182,6 +182,21 @@ enum SQLiteMigrations {
                 END
                 """,
             ]),
+        // The jobs table as the outbox of Service Bus mode (see `JobOutbox`). Holding and publishing
+        // change neither `state` nor `attempt`, so migration 5's status triggers stay quiet. The
+        // relay's scan reads `jobs_unpublished`; the database claim keeps reading `jobs_due`, whose
+        // predicate the new one does not imply.
+        Migration(
+            version: 7, name: "jobs published to a broker, and the relay's hold",
+            statements: [
+                "ALTER TABLE jobs ADD COLUMN published_attempt INTEGER",
+                "ALTER TABLE jobs ADD COLUMN relay_owner TEXT",
+                "ALTER TABLE jobs ADD COLUMN relay_until REAL",
+                """
+                CREATE INDEX jobs_unpublished ON jobs (queue, run_at)
+                WHERE state IN ('available', 'scheduled') AND published_attempt IS NOT attempt
+                """,
+            ]),
     ]
 
     /// Applies the steps this database has not seen yet; safe when several processes start at once.
