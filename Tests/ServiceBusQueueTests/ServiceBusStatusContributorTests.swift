@@ -17,7 +17,8 @@ struct ServiceBusStatusContributorTests {
     let outbox = FixedOutbox(unpublished: ["scoring-jobs": 2])
 
     func extras(
-        key: EmulatorKey = Self.manager, _ prepare: (ServiceBusClient) async throws -> Void = { _ in }
+        key: EmulatorKey = Self.manager, circuit: PublishCircuit? = nil,
+        _ prepare: (ServiceBusClient) async throws -> Void = { _ in }
     )
         async throws -> [String: QueueStatusExtra]
     {
@@ -26,7 +27,7 @@ struct ServiceBusStatusContributorTests {
                 parsing: emulator.connectionString(port: port, key: key))
             let client = ServiceBusClient(connection: connection, options: .init(requestTimeout: .seconds(2)))
             try await prepare(client)
-            return try await ServiceBusStatusContributor(client: client, outbox: outbox)
+            return try await ServiceBusStatusContributor(client: client, outbox: outbox, circuit: circuit)
                 .statusExtras(queues: Self.queues)
         }
     }
@@ -69,6 +70,19 @@ struct ServiceBusStatusContributorTests {
             #expect(extra.unavailable?.contains("Manage") == true)
         }
         #expect(extras["scoring-jobs"]?.counts["unpublished"] == 2)
+    }
+
+    @Test("the publishing circuit's state and since when appear beside the counts")
+    func circuitState() async throws {
+        let failedAt = Date(timeIntervalSince1970: 1_800_000_000)
+        let circuit = PublishCircuit(now: { failedAt })
+        circuit.recordFailure(ServiceBusError.server(entity: "scoring-jobs", status: 500))
+        let opened = try await extras(circuit: circuit)
+        for queue in Self.queues {
+            #expect(opened[queue]?.states == ["circuit": "open", "circuit_since": "2027-01-15T08:00:00Z"])
+        }
+        let closed = try await extras(circuit: PublishCircuit())
+        #expect(closed["scoring-jobs"]?.states["circuit"] == "closed")
     }
 
     @Test("a broker that is away shows why its counts are missing, and no zeros")
