@@ -189,7 +189,10 @@ let package = Package(
         .testTarget(
             name: "ServiceBusQueueTests",
             dependencies: [
-                "ServiceBusQueue", "ServiceBusEmulator", "AzureServiceBus", "JobQueue", "AssayTestSupport",
+                "ServiceBusQueue", "ServiceBusEmulator", "AzureServiceBus", "JobQueue", "AssayStore",
+                "AssayTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

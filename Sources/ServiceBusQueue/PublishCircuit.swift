@@ -42,6 +42,11 @@ public final class PublishCircuit: Sendable {
         /// When the current phase began.
         public var since: Date
 
+        public init(phase: Phase, since: Date) {
+            self.phase = phase
+            self.since = since
+        }
+
         /// True unless the circuit is closed: jobs are not being published.
         public var isOpen: Bool { phase != .closed }
     }

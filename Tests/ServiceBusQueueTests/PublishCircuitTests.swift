@@ -1,9 +1,8 @@
 import AssayTestSupport
 import AzureServiceBus
 import Foundation
+import ServiceBusQueue
 import Testing
-
-@testable import ServiceBusQueue
 
 @Suite("Publish circuit")
 struct PublishCircuitTests {

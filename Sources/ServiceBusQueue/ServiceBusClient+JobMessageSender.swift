@@ -1,0 +1,3 @@
+import AzureServiceBus
+
+extension ServiceBusClient: JobMessageSender {}

@@ -1,0 +1,72 @@
+import Foundation
+import JobQueue
+import Logging
+import ServiceBusQueue
+import ServiceLifecycle
+import Testing
+
+/// How a relay ends, and how it waits when the database or the broker fails.
+@Suite("Outbox relay: stopping and waiting", .timeLimit(.minutes(1)))
+struct OutboxRelayLifecycleTests {
+    func relay(
+        outbox: any JobOutbox = MemoryJobDriver(), sender: any JobMessageSender = FailingSender(),
+        pollInterval: Duration = .seconds(60)
+    ) -> OutboxRelay {
+        OutboxRelay(
+            outbox: outbox, sender: sender, queues: RelayHarness.queues, circuit: PublishCircuit(),
+            notifier: JobNotifier(), options: .init(pollInterval: pollInterval), logger: RelayHarness.quiet)
+    }
+
+    @Test("it ends when its task is cancelled")
+    func cancellation() async throws {
+        let relay = relay()
+        let running = Task { try await relay.run() }
+        try await Task.sleep(for: .milliseconds(100))
+        running.cancel()
+        try await running.value
+    }
+
+    @Test("it ends at graceful shutdown")
+    func gracefulShutdown() async throws {
+        let group = ServiceGroup(
+            configuration: .init(services: [relay()], gracefulShutdownSignals: [], logger: RelayHarness.quiet)
+        )
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            try await Task.sleep(for: .milliseconds(100))
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+
+    @Test("a failing outbox is tried again at the poll interval, not in a tight loop")
+    func failingOutbox() async throws {
+        let outbox = FailingOutbox()
+        let relay = relay(outbox: outbox, pollInterval: .milliseconds(100))
+        let running = Task { try await relay.run() }
+        try await Task.sleep(for: .milliseconds(550))
+        running.cancel()
+        try await running.value
+        // Two queues, one try each per poll interval: about 12, never hundreds.
+        #expect(outbox.calls > 0)
+        #expect(outbox.calls <= 20)
+    }
+
+    @Test("a failing broker is not sent to again until the circuit half-opens")
+    func failingBroker() async throws {
+        let driver = MemoryJobDriver()
+        _ = try await driver.enqueue(
+            JobRequest(queue: "scoring-jobs", kind: "score", payload: Data(), dedupeKey: nil))
+        let sender = FailingSender()
+        let relay = OutboxRelay(
+            outbox: driver, sender: sender, queues: RelayHarness.queues, circuit: PublishCircuit(),
+            notifier: driver.notifier, options: .init(pollInterval: .milliseconds(20)),
+            logger: RelayHarness.quiet)
+        let running = Task { try await relay.run() }
+        try await Task.sleep(for: .milliseconds(500))
+        running.cancel()
+        try await running.value
+        #expect(sender.sends == 1)
+        #expect(try await driver.unpublishedCounts(queues: ["scoring-jobs"]) == ["scoring-jobs": 1])
+    }
+}
