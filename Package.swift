@@ -37,7 +37,7 @@ let package = Package(
         .executableTarget(
             name: "assay",
             dependencies: [
-                "AssayServer", "AssayStore",
+                "AssayServer", "AssayStore", "JobQueue", "ServiceBusQueue",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -222,7 +222,7 @@ let package = Package(
         .testTarget(
             name: "AssayServerTests",
             dependencies: [
-                "AssayServer", "AssayTestSupport", "AzureServiceBus",
+                "AssayServer", "AssayTestSupport", "AzureServiceBus", "ServiceBusQueue",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ],

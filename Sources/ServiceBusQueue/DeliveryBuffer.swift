@@ -76,9 +76,10 @@ final class DeliveryBuffer: Sendable {
             case .success(nil):
                 state.failures = 0
             case .failure(let error):
-                state.failure = error
-                // The receives that fail together, as a broker going away makes them, count once.
+                // The receives that fail together, as a broker going away makes them, count once,
+                // and the worker hears of them once.
                 if state.retryAt.map({ $0 <= .now }) ?? true {
+                    state.failure = error
                     state.failures += 1
                     state.retryAt = .now + backoff(state.failures)
                 }

@@ -9,8 +9,10 @@ extension ServiceBusAttemptSource {
         /// How long each receive waits on the broker for a message (a long poll). The client waits
         /// its `receiveGrace` longer for the answer.
         public var receiveWait: Duration
-        /// How long a worker's call for attempts waits for a message before it answers none; the
-        /// receives go on meanwhile, and a message that arrives wakes the worker.
+        /// How long a worker's call for attempts waits for a message before it answers none. The
+        /// receives go on meanwhile, and a message that arrives ends the wait; a message that arrives
+        /// between two calls waits for the worker's next poll. A worker shutting down waits for its
+        /// call to end.
         public var handOffWait: Duration
         /// The wait after the first failed receive; it doubles with each failure in a row.
         public var retryDelay: Duration
@@ -18,7 +20,7 @@ extension ServiceBusAttemptSource {
         public var maximumRetryDelay: Duration
 
         public init(
-            receivers: Int = 16, receiveWait: Duration = .seconds(5), handOffWait: Duration = .seconds(1),
+            receivers: Int = 16, receiveWait: Duration = .seconds(5), handOffWait: Duration = .seconds(5),
             retryDelay: Duration = .milliseconds(500), maximumRetryDelay: Duration = .seconds(15)
         ) {
             self.receivers = max(1, receivers)

@@ -157,8 +157,8 @@ public final class ServiceBusAttemptSource: JobAttemptSource, Service {
         }
     }
 
-    /// One receive: its message goes to the buffer and wakes the worker; its failure holds the
-    /// next receives back.
+    /// One receive: its message goes to the buffer and wakes the worker's waiting call; its failure
+    /// holds the next receives back.
     private func receive(queue: String, into buffer: DeliveryBuffer) async {
         let result: Result<ServiceBusReceivedMessage?, any Error>
         do {
@@ -170,7 +170,6 @@ public final class ServiceBusAttemptSource: JobAttemptSource, Service {
         }
         let brokerAsked = Self.retryAfter(of: result)
         buffer.ended(result) { failures in options.backoff(failures: failures, brokerAsked: brokerAsked) }
-        if case .success(.some) = result { driver.notifier.notify(queue: queue) }
     }
 
     private static func retryAfter(of result: Result<ServiceBusReceivedMessage?, any Error>) -> Duration? {

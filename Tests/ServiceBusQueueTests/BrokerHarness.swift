@@ -83,7 +83,9 @@ struct BrokerHarness {
     /// Messages on the queue, locked ones included.
     var activeMessages: Int { emulator.namespace.counts(of: Self.queue)?.active ?? -1 }
 
-    func source(options: ServiceBusAttemptSource.Options = .init(receiveWait: .seconds(1)))
+    func source(
+        options: ServiceBusAttemptSource.Options = .init(receiveWait: .seconds(1), handOffWait: .seconds(1))
+    )
         -> ServiceBusAttemptSource
     {
         var logger = Logger(label: "test")
