@@ -231,7 +231,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "assay", "AssayTestSupport", "JobQueue",
+                "assay", "assay-servicebus-emulator", "AssayTestSupport", "JobQueue",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
