@@ -81,8 +81,8 @@ public struct ServiceBusRuntime: Sendable {
     }
 
     /// Creates the queues that are missing, where the key has the Manage right. Never fatal: without
-    /// the right, or with the broker away, it says so and the relay and receivers find out for
-    /// themselves.
+    /// the right, or with the broker away, it says so once and leaves the rest to the relay and the
+    /// receivers, so that a process starts promptly whatever the broker's state.
     public func createMissingQueues(logger: Logger) async {
         for queue in configuration.queues {
             do {
@@ -96,8 +96,9 @@ public struct ServiceBusRuntime: Sendable {
                 return
             } catch {
                 logger.warning(
-                    "could not check or create a Service Bus queue",
+                    "could not check or create the Service Bus queues",
                     metadata: ["queue": .string(queue), "error": .string("\(error)")])
+                return
             }
         }
     }
