@@ -90,15 +90,18 @@ final class DeliveryBuffer: Sendable {
     }
 
     /// Takes up to `limit` received messages, and the failure of a receive the worker was not told
-    /// of yet when there are none.
+    /// of yet when there are none. Taking messages makes room for receives: the dispatcher is woken.
     func take(_ limit: Int) -> (messages: [ServiceBusReceivedMessage], failure: (any Error)?) {
-        state.withLock { state in
+        let taken = state.withLock {
+            state -> (messages: [ServiceBusReceivedMessage], failure: (any Error)?) in
             let messages = Array(state.received.prefix(limit))
             state.received.removeFirst(messages.count)
             guard messages.isEmpty else { return (messages, nil) }
             defer { state.failure = nil }
             return ([], state.failure)
         }
+        if !taken.messages.isEmpty { demand.wake() }
+        return taken
     }
 
     /// Counts `count` attempts handed out against what the worker wanted.

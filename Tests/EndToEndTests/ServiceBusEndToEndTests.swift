@@ -16,12 +16,16 @@ struct ServiceBusEndToEndTests {
         let connectionString: String
         let control: HTTPClient
 
-        static func start() async throws -> Broker {
+        /// Starts the emulator with the two queues, whose locks last `lockDurationSeconds`.
+        static func start(lockDurationSeconds: Int = 60) async throws -> Broker {
             let executable = AssayProcess.executableURL.deletingLastPathComponent()
                 .appendingPathComponent("assay-servicebus-emulator")
             let process = try AssayProcess(
                 executable: executable,
-                arguments: ["--port", "0", "--queue", "scoring-jobs", "--queue", "report-jobs"],
+                arguments: [
+                    "--port", "0", "--queue", "scoring-jobs", "--queue", "report-jobs",
+                    "--lock-duration-seconds", "\(lockDurationSeconds)",
+                ],
                 environment: [:], workingDirectory: FileManager.default.temporaryDirectory)
             try await process.waitUntilPrinted("UseDevelopmentEmulator=true")
             let match = try #require(

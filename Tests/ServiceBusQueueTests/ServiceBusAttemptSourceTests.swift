@@ -60,6 +60,29 @@ struct ServiceBusAttemptSourceTests {
         }
     }
 
+    @Test("a backlog of messages whose jobs are done is drained, not a round of receives per wait")
+    func backlogOfSkippedMessages() async throws {
+        try await BrokerHarness.run { broker in
+            for _ in 0..<60 {
+                let job = try await broker.driver.enqueue(
+                    JobRequest(queue: BrokerHarness.queue, kind: "ok", payload: Data())
+                ).job
+                let claimed = try await broker.driver.claimJob(
+                    id: job.id, attempt: 0, owner: "other", leaseDuration: .seconds(30))
+                try await broker.driver.complete(try #require(claimed?.lease))
+                try await broker.send(JobMessage(jobID: job.id, attempt: 0, kind: "ok"))
+            }
+            let source = broker.source(
+                options: .init(receivers: 4, receiveWait: .seconds(5), handOffWait: .seconds(5)))
+            try await broker.withWorker(source: source, handlers: [ClosureHandler(kind: "ok")]) {
+                // 60 messages, 4 at a time: well within the wait, unless each round waits for a
+                // receive's long poll or the hand-off wait.
+                let drained = try await eventually(timeout: .seconds(8)) { broker.activeMessages == 0 }
+                #expect(drained, "\(broker.activeMessages) messages left")
+            }
+        }
+    }
+
     @Test("a failed attempt is recorded in the database and its message completed")
     func failedAttempt() async throws {
         try await BrokerHarness.run { broker in
