@@ -75,9 +75,9 @@ struct ServiceBusAttemptSourceTests {
             let source = broker.source(
                 options: .init(receivers: 4, receiveWait: .seconds(5), handOffWait: .seconds(5)))
             try await broker.withWorker(source: source, handlers: [ClosureHandler(kind: "ok")]) {
-                // 60 messages, 4 at a time: well within the wait, unless each round waits for a
-                // receive's long poll or the hand-off wait.
-                let drained = try await eventually(timeout: .seconds(8)) { broker.activeMessages == 0 }
+                // 60 messages, 4 at a time: a few seconds, even on a busy machine; 15 rounds that each
+                // wait for the 5 s hand-off wait or long poll would take 75 s.
+                let drained = try await eventually(timeout: .seconds(25)) { broker.activeMessages == 0 }
                 #expect(drained, "\(broker.activeMessages) messages left")
             }
         }
@@ -105,7 +105,7 @@ struct ServiceBusAttemptSourceTests {
 
     @Test("a job that outlasts its message's lock and its lease keeps both, and runs once")
     func longJobKeepsLockAndLease() async throws {
-        try await BrokerHarness.run(lockDuration: .seconds(1)) { broker in
+        try await BrokerHarness.run(lockDuration: .seconds(3)) { broker in
             let running = Counter()
             let finish = Counter()
             let handler = ClosureHandler(kind: "slow") { _ in
@@ -113,12 +113,13 @@ struct ServiceBusAttemptSourceTests {
                 while finish.count == 0 { try await Task.sleep(for: .milliseconds(20)) }
             }
             let id = try await broker.publish(kind: "slow")
-            try await broker.withWorker(handlers: [handler], leaseDuration: .milliseconds(1500)) {
+            // Renewals every second (a third of the lease) leave two seconds of slack on a busy machine.
+            try await broker.withWorker(handlers: [handler], leaseDuration: .seconds(3)) {
                 let started = try await eventually { running.count > 0 }
                 #expect(started)
-                // Three lock durations and two leases later, the message is still held by this
-                // attempt: had its lock expired, the message would have come back and been skipped.
-                try await Task.sleep(for: .seconds(3))
+                // Three lock durations and leases later, the message is still held by this attempt:
+                // had its lock expired, the message would have come back and been skipped.
+                try await Task.sleep(for: .seconds(9))
                 #expect(broker.activeMessages == 1)
                 #expect(try await broker.driver.job(id: id)?.state == .running)
                 finish.increment()

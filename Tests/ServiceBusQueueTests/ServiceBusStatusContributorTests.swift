@@ -25,7 +25,8 @@ struct ServiceBusStatusContributorTests {
         try await emulator.withRunningServer { port in
             let connection = try ServiceBusConnectionString(
                 parsing: emulator.connectionString(port: port, key: key))
-            let client = ServiceBusClient(connection: connection, options: .init(requestTimeout: .seconds(2)))
+            let client = ServiceBusClient(
+                connection: connection, options: .init(requestTimeout: .seconds(20)))
             try await prepare(client)
             return try await ServiceBusStatusContributor(client: client, outbox: outbox, circuit: circuit)
                 .statusExtras(queues: Self.queues)
