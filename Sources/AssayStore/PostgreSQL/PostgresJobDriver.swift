@@ -139,7 +139,7 @@ public final class PostgresJobDriver: JobQueueDriver {
         let now = now()
         // The delivery's attempt, or (running under an expired lease) the one it started before its
         // worker crashed.
-        let any = attempt == nil
+        let anyAttempt = attempt == nil
         let sent = attempt ?? 0
         let rows = try await client.rows(
             """
@@ -148,7 +148,7 @@ public final class PostgresJobDriver: JobQueueDriver {
                     errors = errors || jsonb_build_array(jsonb_build_object(
                         'attempt', attempt, 'failed_at', \(now.timeIntervalSince1970)::float8,
                         'message', \(JobLeaseExpiry.message)::text))
-                WHERE id = \(id) AND (\(any)::bool OR attempt IN (\(sent)::int8, \(sent + 1)::int8))
+                WHERE id = \(id) AND (\(anyAttempt)::bool OR attempt IN (\(sent)::int8, \(sent + 1)::int8))
                   AND state = 'running' AND lease_expires_at <= \(now) AND attempt >= max_attempts
                 RETURNING id
             )
@@ -162,9 +162,9 @@ public final class PostgresJobDriver: JobQueueDriver {
                 lease_expires_at = \(now + leaseDuration.seconds), relay_owner = NULL, relay_until = NULL,
                 updated_at = \(now)
             WHERE id = \(id)
-              AND ((state IN ('available', 'scheduled') AND (\(any)::bool OR attempt = \(sent)::int8))
+              AND ((state IN ('available', 'scheduled') AND (\(anyAttempt)::bool OR attempt = \(sent)::int8))
                 OR (state = 'running' AND lease_expires_at <= \(now) AND attempt < max_attempts
-                    AND (\(any)::bool OR attempt IN (\(sent)::int8, \(sent + 1)::int8))))
+                    AND (\(anyAttempt)::bool OR attempt IN (\(sent)::int8, \(sent + 1)::int8))))
             RETURNING \(unescaped: Self.columns)
             """, logger: logger)
         return try rows.first.map(Self.job(from:))
