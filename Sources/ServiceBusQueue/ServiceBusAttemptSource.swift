@@ -63,7 +63,9 @@ public final class ServiceBusAttemptSource: JobAttemptSource, Service {
     }
 
     /// Up to `limit` attempts from the messages received for `queue`, waiting up to the hand-off
-    /// wait for one; throws a failed receive's error when no message came since.
+    /// wait for one; throws a failed receive's error when no message came since. The wait ends
+    /// early, with none, when the calling worker's graceful shutdown begins or its task is
+    /// cancelled.
     ///
     /// - Throws: `ServiceBusError.notFound` for a queue this source was not made for.
     public func nextAttempts(queue: String, limit: Int, owner: String, leaseDuration: Duration) async throws
@@ -72,19 +74,23 @@ public final class ServiceBusAttemptSource: JobAttemptSource, Service {
         guard let buffer = buffers[queue] else { throw ServiceBusError.notFound(entity: queue) }
         buffer.want(limit)
         let deadline = ContinuousClock.now + options.handOffWait
-        while !Task.isCancelled {
-            let (messages, failure) = buffer.take(limit)
-            if let failure { throw failure }
-            if !messages.isEmpty {
-                let attempts = try await claim(messages, owner: owner, leaseDuration: leaseDuration)
-                buffer.handedOut(attempts.count)
-                if !attempts.isEmpty { return attempts }
+        return try await withGracefulShutdownHandler {
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                let (messages, failure) = buffer.take(limit)
+                if let failure { throw failure }
+                if !messages.isEmpty {
+                    let attempts = try await claim(messages, owner: owner, leaseDuration: leaseDuration)
+                    buffer.handedOut(attempts.count)
+                    if !attempts.isEmpty { return attempts }
+                }
+                let left = deadline - .now
+                guard left > .zero else { break }
+                await buffer.arrivals.wait(timeout: left)
             }
-            let left = deadline - .now
-            guard left > .zero else { break }
-            await buffer.arrivals.wait(timeout: left)
+            return []
+        } onGracefulShutdown: {
+            buffer.arrivals.wake()
         }
-        return []
     }
 
     /// Extends the locks of the deliveries' messages, all at once. A lost lock is logged: the job's

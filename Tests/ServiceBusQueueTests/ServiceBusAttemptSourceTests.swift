@@ -158,6 +158,20 @@ struct ServiceBusAttemptSourceTests {
         }
     }
 
+    @Test("a graceful shutdown does not wait out the worker's call for attempts")
+    func gracefulShutdownEndsTheWait() async throws {
+        try await BrokerHarness.run { broker in
+            let source = broker.source(options: .init(receiveWait: .seconds(1), handOffWait: .seconds(60)))
+            let started = ContinuousClock.now
+            try await broker.withWorker(source: source, handlers: [ClosureHandler(kind: "ok")]) {
+                let receiving = try await eventually { broker.tokens.requests.count > 0 }
+                #expect(receiving)
+            }
+            // The receives in flight end within their long poll; the worker's call ends at once.
+            #expect(ContinuousClock.now - started < .seconds(20))
+        }
+    }
+
     @Test("cancelling the worker and its source ends them at once, long polls and all")
     func cancellationEndsIt() async throws {
         try await BrokerHarness.run { broker in
