@@ -10,9 +10,9 @@ extension ServiceBusAttemptSource {
         /// its `receiveGrace` longer for the answer.
         public var receiveWait: Duration
         /// How long a worker's call for attempts waits for a message before it answers none. The
-        /// receives go on meanwhile, and a message that arrives ends the wait; a message that arrives
-        /// between two calls waits for the worker's next poll. A worker shutting down waits for its
-        /// call to end.
+        /// receives go on meanwhile, and a message that arrives ends the wait, as does the worker's
+        /// graceful shutdown; a message that arrives between two calls waits for the worker's next
+        /// poll.
         public var handOffWait: Duration
         /// The wait after the first failed receive; it doubles with each failure in a row.
         public var retryDelay: Duration
