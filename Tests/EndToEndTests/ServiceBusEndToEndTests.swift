@@ -173,6 +173,18 @@ struct ServiceBusEndToEndTests {
             .reduce(0, +)
         print("Service Bus outage, end to end: \(ranLocally) of 1000 jobs ran in serve's fallback workers")
 
+        // `assay queue status` asks the broker too: its queues are empty, the outbox too.
+        let command = try AssayProcess(
+            arguments: ["queue", "status"], environment: environment, workingDirectory: sandbox.directory)
+        #expect(try await command.exitStatus() == 0)
+        for queue in ["report-jobs", "scoring-jobs"] {
+            #expect(
+                command.printed.contains(
+                    "\(queue) service_bus: active_messages=0 dead_letter_messages=0 scheduled_messages=0 unpublished=0"
+                ),
+                "printed: \(command.printed)")
+        }
+
         for worker in workers { #expect(try await worker.stop() == 0) }
         #expect(try await server.stop() == 0)
         _ = try? await broker.process.stop()
