@@ -114,6 +114,8 @@ public final class ServiceBusAttemptSource: JobAttemptSource, Service {
         }
         var firstFailure: (any Error)?
         for (message, error) in failures {
+            // A message settled while its lock was being renewed has no lock left to renew.
+            guard let lockToken = message.lockToken, held.withLock({ $0[lockToken] != nil }) else { continue }
             if case ServiceBusError.lockLost = error {
                 logger.notice(
                     "message lock lost while its job runs; the job's lease decides",
