@@ -40,7 +40,7 @@ let package = Package(
         .executableTarget(
             name: "assay",
             dependencies: [
-                "AssayServer", "AssayStore",
+                "AssayServer", "AssayStore", "JobQueue", "ServiceBusQueue",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -69,7 +69,7 @@ let package = Package(
         .target(
             name: "AssayServer",
             dependencies: [
-                "AssayCore", "AssayLLM", "AssayPipeline", "AssayStore", "JobQueue", "ServiceBusQueue",
+                "AssayCore", "AssayLLM", "AssayPipeline", "AssayStore", "AzureServiceBus", "JobQueue", "ServiceBusQueue",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -240,7 +240,7 @@ let package = Package(
         .testTarget(
             name: "AssayServerTests",
             dependencies: [
-                "AssayServer", "AssayTestSupport",
+                "AssayServer", "AssayTestSupport", "AzureServiceBus", "ServiceBusQueue",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -249,7 +249,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "assay", "AssayTestSupport", "JobQueue",
+                "assay", "assay-servicebus-emulator", "AssayTestSupport", "JobQueue",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),

@@ -38,29 +38,33 @@ public enum AssayApplication {
         return services
     }
 
-    /// The dependencies of routes and handlers for an open store.
+    /// The dependencies of routes and handlers for an open store; in Service Bus mode, with the
+    /// broker's section of the queue status and the circuit the submit answer reports.
     public static func dependencies(
-        configuration: AssayConfiguration, store: any AssayStore, adminToken: String
+        configuration: AssayConfiguration, store: any AssayStore, adminToken: String,
+        serviceBus: ServiceBusRuntime? = nil
     ) -> AssayDependencies {
         AssayDependencies(
             store: store, scoringQueue: configuration.scoringQueue,
             reportQueue: configuration.reportQueue, retryPolicy: configuration.retryPolicy,
-            adminToken: adminToken,
-            queueMode: configuration.queueBackend == .serviceBus
-                ? "service_bus" : configuration.queueBackend.rawValue,
-            backendName: configuration.database.backendName, metricsPublic: configuration.metricsPublic)
+            adminToken: adminToken, queueMode: configuration.queueMode,
+            backendName: configuration.database.backendName,
+            statusContributors: serviceBus.map { [$0.statusContributor] } ?? [],
+            metricsPublic: configuration.metricsPublic, publishCircuit: serviceBus?.circuit)
     }
 
-    /// A worker for the configured queues with `concurrency` jobs at once per queue.
+    /// A worker for the configured queues with `concurrency` jobs at once per queue, running what
+    /// `source` hands out (database claims by default).
     public static func worker(
         configuration: AssayConfiguration, store: any AssayStore, concurrency: Int,
-        queues: [String]? = nil, gracePeriod: Duration = .seconds(20), logger: Logger
+        queues: [String]? = nil, source: (any JobAttemptSource)? = nil, gracePeriod: Duration = .seconds(20),
+        logger: Logger
     ) -> JobWorker {
         let pipeline = SubmissionPipeline(
             store: store, scorer: configuration.scorer, reportQueue: configuration.reportQueue,
             maxAttempts: configuration.retryPolicy.maxAttempts)
         return JobWorker(
-            driver: store.jobs, handlers: pipeline.handlers(),
+            driver: store.jobs, source: source, handlers: pipeline.handlers(),
             options: JobWorkerOptions(
                 queues: queues ?? configuration.queues, concurrency: concurrency,
                 leaseDuration: configuration.leaseDuration, pollInterval: configuration.pollInterval,
@@ -70,20 +74,33 @@ public enum AssayApplication {
             logger: logger)
     }
 
-    /// The `serve` application: HTTP API, and the embedded workers unless concurrency is 0.
+    /// The `serve` application: HTTP API, and the embedded workers unless concurrency is 0. In
+    /// Service Bus mode, a relay publishes the outbox and the embedded workers are the fallback:
+    /// they take what stayed unpublished, or unreceived, past its window.
     public static func build(
         configuration: AssayConfiguration, gracePeriod: Duration = .seconds(20), logger: Logger
     ) async throws -> some ApplicationProtocol {
         let store = try await openStore(configuration: configuration, logger: logger)
         let adminToken = try AdminToken.resolve(
             configured: configuration.adminToken, dataDirectory: configuration.dataDirectory, logger: logger)
-        let dependencies = dependencies(configuration: configuration, store: store, adminToken: adminToken)
+        let serviceBus = try serviceBusRuntime(configuration: configuration, store: store)
+        await serviceBus?.createMissingQueues(logger: logger)
+        let dependencies = dependencies(
+            configuration: configuration, store: store, adminToken: adminToken, serviceBus: serviceBus)
         var services = storeServices(configuration: configuration, store: store)
+        if let serviceBus {
+            services.append(
+                serviceBus.relay(queues: configuration.queues, notifier: store.jobs.notifier, logger: logger))
+        }
         if configuration.workerConcurrency > 0 {
             services.append(
                 worker(
                     configuration: configuration, store: store,
-                    concurrency: configuration.workerConcurrency, gracePeriod: gracePeriod, logger: logger))
+                    concurrency: configuration.workerConcurrency,
+                    source: serviceBus.map {
+                        DatabaseClaimSource(driver: store.jobs, overdueBy: $0.localOverdue)
+                    },
+                    gracePeriod: gracePeriod, logger: logger))
         }
         var application = Application(
             router: AssayRouter.build(dependencies: dependencies),
@@ -103,6 +120,14 @@ public enum AssayApplication {
                 into: store, directory: configuration.examplesDirectory, now: Date(), logger: logger)
         }
         return application
+    }
+
+    /// Service Bus mode's parts for `store`, or nil in another mode.
+    public static func serviceBusRuntime(configuration: AssayConfiguration, store: any AssayStore)
+        throws(ConfigurationError) -> ServiceBusRuntime?
+    {
+        guard configuration.queueBackend == .serviceBus else { return nil }
+        return try ServiceBusRuntime(configuration: configuration, store: store)
     }
 
     /// HTTP/1.1 with the configured idle and request-read timeouts, so that a client sending half a

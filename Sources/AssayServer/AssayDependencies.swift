@@ -2,6 +2,7 @@ import AssayCore
 import AssayStore
 import Foundation
 import JobQueue
+import ServiceBusQueue
 
 /// What the routes and job handlers work with: the store, the queues, the token and the clock.
 public struct AssayDependencies: Sendable {
@@ -12,6 +13,9 @@ public struct AssayDependencies: Sendable {
     public var adminToken: String
     /// How the queue status and submit answer name the queue: `database`, `memory`, ….
     public var queueMode: String
+    /// In Service Bus mode, the circuit over publishing to the broker; while it is open, the submit
+    /// answer names the queue `fallback`.
+    public var publishCircuit: PublishCircuit?
     /// The database behind the store: `sqlite` or `postgresql`.
     public var backendName: String
     /// Backends beside the database whose numbers the queue status shows, such as a broker's.
@@ -25,6 +29,7 @@ public struct AssayDependencies: Sendable {
         reportQueue: String = "report-jobs", retryPolicy: RetryPolicy = .default, adminToken: String,
         queueMode: String = "database", backendName: String = "sqlite",
         statusContributors: [any QueueStatusContributor] = [], metricsPublic: Bool = false,
+        publishCircuit: PublishCircuit? = nil,
         now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.store = store
@@ -36,6 +41,13 @@ public struct AssayDependencies: Sendable {
         self.backendName = backendName
         self.statusContributors = statusContributors
         self.metricsPublic = metricsPublic
+        self.publishCircuit = publishCircuit
         self.now = now
+    }
+
+    /// How the submit answer names the queue now: ``queueMode``, or `fallback` while the publishing
+    /// circuit is open and the database workers run what stays unpublished.
+    public var currentQueueMode: String {
+        publishCircuit?.state.isOpen == true ? "fallback" : queueMode
     }
 }

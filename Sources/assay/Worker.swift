@@ -1,5 +1,7 @@
 import ArgumentParser
 import AssayServer
+import AssayStore
+import JobQueue
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -32,15 +34,26 @@ struct Worker: AsyncParsableCommand {
             throw CommandFailure("--queues takes \(configuration.queues.joined(separator: ", "))")
         }
         let store = try await AssayApplication.openStore(configuration: configuration, logger: logger)
-        let worker = AssayApplication.worker(
-            configuration: configuration, store: store, concurrency: concurrency, queues: queueList,
-            gracePeriod: .seconds(graceSeconds), logger: logger)
+        var services = AssayApplication.storeServices(configuration: configuration, store: store)
+        var source: (any JobAttemptSource)?
+        // In Service Bus mode the worker runs the broker's deliveries, and publishes the outbox too.
+        if let serviceBus = try AssayApplication.serviceBusRuntime(configuration: configuration, store: store)
+        {
+            await serviceBus.createMissingQueues(logger: logger)
+            let receiver = serviceBus.attemptSource(driver: store.jobs, queues: queueList, logger: logger)
+            services += [
+                serviceBus.relay(queues: configuration.queues, notifier: store.jobs.notifier, logger: logger),
+                receiver,
+            ]
+            source = receiver
+        }
+        services.append(
+            AssayApplication.worker(
+                configuration: configuration, store: store, concurrency: concurrency, queues: queueList,
+                source: source, gracePeriod: .seconds(graceSeconds), logger: logger))
         let group = ServiceGroup(
             configuration: .init(
-                services: (AssayApplication.storeServices(configuration: configuration, store: store) + [
-                    worker
-                ])
-                .map { .init(service: $0) },
+                services: services.map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

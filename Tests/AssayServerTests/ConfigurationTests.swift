@@ -136,7 +136,7 @@ struct ConfigurationTests {
     @Test("parts not built yet are refused at start, naming the variable")
     func notBuiltYet() {
         #expect(throws: ConfigurationError.self) {
-            try AssayConfiguration(environment: ["USE_SERVICE_BUS": "true"])
+            try AssayConfiguration(environment: ["QUEUE_BACKEND": "memory"])
         }
     }
 

@@ -15,6 +15,13 @@ struct QueueStatusContributorTests {
         }
     }
 
+    struct OpenCircuit: QueueStatusContributor {
+        let section = "service_bus"
+        func statusExtras(queues: [String]) async throws -> [String: QueueStatusExtra] {
+            ["report-jobs": QueueStatusExtra(counts: ["unpublished": 4], states: ["circuit": "open"])]
+        }
+    }
+
     struct AwayBroker: QueueStatusContributor {
         struct Unreachable: Error, CustomStringConvertible {
             var description: String { "broker unreachable" }
@@ -47,6 +54,13 @@ struct QueueStatusContributorTests {
             #expect(section["unavailable"] as? String == "broker unreachable")
             #expect(queues[name]?["dead_letter_messages"] as? Int == 0)
         }
+    }
+
+    @Test func aContributorsStatesAppearBesideItsCounts() async throws {
+        let queues = try await status(contributors: [OpenCircuit()])
+        let section = try #require(queues["report-jobs"]?["service_bus"] as? [String: Any])
+        #expect(section["unpublished"] as? Int == 4)
+        #expect(section["circuit"] as? String == "open")
     }
 
     @Test func withoutContributorsTheStatusHasNoSections() async throws {

@@ -1,4 +1,5 @@
 import AssayPipeline
+import AzureServiceBus
 import Foundation
 import JobQueue
 import Logging
@@ -13,6 +14,16 @@ public struct AssayConfiguration: Sendable {
     public var queueBackend: QueueBackend
     public var scoringQueue: String
     public var reportQueue: String
+    /// The Service Bus namespace and key, in Service Bus mode (`nil` otherwise).
+    public var serviceBusConnection: ServiceBusConnectionString?
+    /// In Service Bus mode, while publishing fails, a job unpublished this long is run by the
+    /// database workers inside `serve`.
+    public var serviceBusFallbackDelay: Duration
+    /// In Service Bus mode, a published job that no broker worker claimed this long after it was
+    /// due is run by database workers.
+    public var serviceBusReclaimDelay: Duration
+    /// In Service Bus mode, receive requests in flight at once per queue in each `assay worker`.
+    public var serviceBusReceivers: Int
     public var retryPolicy: RetryPolicy
     public var leaseDuration: Duration
     /// How often an idle worker looks for jobs that no in-process wake-up announced (other processes' jobs, retries).
@@ -69,6 +80,14 @@ public struct AssayConfiguration: Sendable {
             throw ConfigurationError(
                 variable: "AZURE_SERVICE_BUS_REPORT_QUEUE", message: "must differ from the scoring queue")
         }
+        serviceBusConnection = try Self.serviceBusConnection(
+            reader.optionalString("AZURE_SERVICE_BUS_CONNECTION_STRING"),
+            required: queueBackend == .serviceBus)
+        serviceBusFallbackDelay = .seconds(
+            try reader.seconds("SERVICE_BUS_FALLBACK_SECONDS", default: 5, in: 0.1...3600))
+        serviceBusReclaimDelay = .seconds(
+            try reader.seconds("SERVICE_BUS_RECLAIM_SECONDS", default: 300, in: 1...86_400))
+        serviceBusReceivers = try reader.integer("SERVICE_BUS_RECEIVERS", default: 16, in: 1...256)
         let maxRetries = try reader.integer("JOB_MAX_RETRIES", default: 3, in: 0...100)
         let base = try reader.seconds("JOB_RETRY_BASE_SECONDS", default: 2, in: 0.001...86_400)
         let maximum = try reader.seconds("JOB_RETRY_MAX_SECONDS", default: 300, in: 0.001...604_800)
@@ -120,12 +139,37 @@ public struct AssayConfiguration: Sendable {
         return try AssayConfiguration(environment: merged)
     }
 
+    /// The connection string parsed, when one is given; one is required in Service Bus mode. Its
+    /// errors name the variable and the part at fault, never the key.
+    private static func serviceBusConnection(_ text: String?, required: Bool) throws(ConfigurationError)
+        -> ServiceBusConnectionString?
+    {
+        let variable = "AZURE_SERVICE_BUS_CONNECTION_STRING"
+        guard let text else {
+            guard !required else {
+                throw ConfigurationError(
+                    variable: variable,
+                    message: "is required with USE_SERVICE_BUS=true or QUEUE_BACKEND=servicebus "
+                        + "(Endpoint=sb://NAMESPACE.servicebus.windows.net/;SharedAccessKeyName=…;SharedAccessKey=…)"
+                )
+            }
+            return nil
+        }
+        do {
+            return try ServiceBusConnectionString(parsing: text)
+        } catch {
+            guard case .invalidConnectionString(let reason) = error else {
+                throw ConfigurationError(variable: variable, message: "cannot be used")
+            }
+            throw ConfigurationError(variable: variable, message: reason)
+        }
+    }
+
     /// Rejects settings whose part is not in this build yet, naming the variable.
     private func checkBuilt() throws(ConfigurationError) {
-        if queueBackend != .database {
+        if queueBackend == .memory {
             throw ConfigurationError(
-                variable: queueBackend == .serviceBus ? "USE_SERVICE_BUS" : "QUEUE_BACKEND",
-                message: "the \(queueBackend.rawValue) queue is not in this build yet; use database")
+                variable: "QUEUE_BACKEND", message: "the memory queue is not in this build yet; use database")
         }
     }
 }

@@ -64,7 +64,7 @@ extension AssayRouter {
         case .replayed: logger.info("submission replayed for its Idempotency-Key")
         }
         return try Response.json(
-            SubmitResponse(submissionID: outcome.record.id, queueMode: dependencies.queueMode))
+            SubmitResponse(submissionID: outcome.record.id, queueMode: dependencies.currentQueueMode))
     }
 
     private static func idempotencyKey(of request: Request) throws -> String? {

@@ -1,5 +1,6 @@
 import Hummingbird
 import NIOCore
+import ServiceBusQueue
 
 extension AssayRouter {
     /// `GET /metrics`: Prometheus's text format, behind the admin token unless `METRICS_PUBLIC`.
@@ -17,6 +18,9 @@ extension AssayRouter {
                 try await AssayApplication.queueStatistics(
                     store: dependencies.store, queues: [dependencies.scoringQueue, dependencies.reportQueue],
                     contributors: dependencies.statusContributors))
+            if let circuit = dependencies.publishCircuit {
+                metrics.record(circuit.state, now: dependencies.now())
+            }
             return Response(
                 status: .ok,
                 headers: [

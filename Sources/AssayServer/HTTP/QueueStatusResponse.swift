@@ -73,6 +73,7 @@ public struct QueueStatusResponse: Encodable, Sendable {
             for (section, extra) in extras {
                 var counts = sections.nestedContainer(keyedBy: SectionKey.self, forKey: SectionKey(section))
                 for (name, count) in extra.counts { try counts.encode(count, forKey: SectionKey(name)) }
+                for (name, state) in extra.states { try counts.encode(state, forKey: SectionKey(name)) }
                 try counts.encodeIfPresent(extra.unavailable, forKey: SectionKey("unavailable"))
             }
         }

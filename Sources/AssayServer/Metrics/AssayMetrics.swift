@@ -1,6 +1,8 @@
+import Foundation
 import JobQueue
 import Metrics
 import Prometheus
+import ServiceBusQueue
 
 /// The process's metrics: one Prometheus registry behind swift-metrics, which `GET /metrics`
 /// writes out in Prometheus's text format.
@@ -65,6 +67,26 @@ public final class AssayMetrics: Sendable {
                 }
             }
         }
+    }
+
+    /// Sets Service Bus mode's fallback gauges from the publishing circuit: whether it is open (the
+    /// database workers running what stays unpublished) and for how long it has been in its phase.
+    public func record(_ circuit: PublishCircuit.Snapshot, now: Date) {
+        gauge(
+            "assay_service_bus_fallback", "1 while publishing to Service Bus fails and jobs run locally.", []
+        )
+        .set(to: circuit.isOpen ? 1 : 0)
+        for phase in [PublishCircuit.Phase.closed, .open, .halfOpen] {
+            gauge(
+                "assay_service_bus_circuit", "The publishing circuit's phase: 1 for the current one.",
+                [("phase", phase.rawValue)]
+            ).set(to: circuit.phase == phase ? 1 : 0)
+        }
+        gauge(
+            "assay_service_bus_circuit_phase_seconds",
+            "How long the publishing circuit has been in its phase.", []
+        )
+        .set(to: max(0, now.timeIntervalSince(circuit.since)))
     }
 
     private func gauge(_ name: String, _ help: String, _ labels: [(String, String)]) -> Prometheus.Gauge {
