@@ -13,6 +13,7 @@ import Logging
 struct ReportJobHandler: JobHandler {
     let store: any AssayStore
     let writer: LLMReportWriter?
+    let timeout: Duration
     let now: @Sendable () -> Date
 
     var kind: String { JobKind.buildReport }

@@ -16,6 +16,7 @@ struct ScoringJobHandler: JobHandler {
     let scorer: any Scorer
     let reportQueue: String
     let maxAttempts: Int
+    let timeout: Duration
     let now: @Sendable () -> Date
 
     var kind: String { JobKind.scoreSubmission }

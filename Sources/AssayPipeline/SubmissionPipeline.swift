@@ -16,17 +16,21 @@ public struct SubmissionPipeline: Sendable {
     public let reportWriter: LLMReportWriter?
     public let reportQueue: String
     public let maxAttempts: Int
+    /// The longest one attempt of a job may run.
+    public let attemptTimeout: Duration
     public let now: @Sendable () -> Date
 
     public init(
         store: any AssayStore, scorer: any Scorer, reportWriter: LLMReportWriter? = nil, reportQueue: String,
-        maxAttempts: Int, now: @escaping @Sendable () -> Date = Date.init
+        maxAttempts: Int, attemptTimeout: Duration = .seconds(120),
+        now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.store = store
         self.scorer = scorer
         self.reportWriter = reportWriter
         self.reportQueue = reportQueue
         self.maxAttempts = maxAttempts
+        self.attemptTimeout = attemptTimeout
         self.now = now
     }
 
@@ -55,8 +59,9 @@ public struct SubmissionPipeline: Sendable {
     public func handlers() -> [any JobHandler] {
         [
             ScoringJobHandler(
-                store: store, scorer: scorer, reportQueue: reportQueue, maxAttempts: maxAttempts, now: now),
-            ReportJobHandler(store: store, writer: reportWriter, now: now),
+                store: store, scorer: scorer, reportQueue: reportQueue, maxAttempts: maxAttempts,
+                timeout: attemptTimeout, now: now),
+            ReportJobHandler(store: store, writer: reportWriter, timeout: attemptTimeout, now: now),
         ]
     }
 }

@@ -53,8 +53,9 @@ public enum AssayApplication {
             metricsPublic: configuration.metricsPublic, publishCircuit: serviceBus?.circuit)
     }
 
-    /// A worker for the configured queues with `concurrency` jobs at once per queue, running what
-    /// `source` hands out (database claims by default).
+    /// A worker for the configured queues with `concurrency` jobs at once per queue (with a model
+    /// scorer, no more than its calls at once), running what `source` hands out (database claims by
+    /// default).
     public static func worker(
         configuration: AssayConfiguration, store: any AssayStore, concurrency: Int,
         queues: [String]? = nil, source: (any JobAttemptSource)? = nil, gracePeriod: Duration = .seconds(20),
@@ -63,6 +64,9 @@ public enum AssayApplication {
         let pipeline = SubmissionPipeline(
             store: store, scorer: configuration.scorer, reportQueue: configuration.reportQueue,
             maxAttempts: configuration.retryPolicy.maxAttempts)
+        let limit = configuration.scorer.jobConcurrencyLimit.map { min($0, concurrency) }
+        let queueConcurrency = Dictionary(
+            uniqueKeysWithValues: limit.map { limit in configuration.queues.map { ($0, limit) } } ?? [])
         return JobWorker(
             driver: store.jobs, source: source, handlers: pipeline.handlers(),
             options: JobWorkerOptions(
@@ -70,7 +74,7 @@ public enum AssayApplication {
                 leaseDuration: configuration.leaseDuration, pollInterval: configuration.pollInterval,
                 gracePeriod: gracePeriod, retryPolicy: configuration.retryPolicy,
                 completedRetention: configuration.completedRetention,
-                unknownKindGrace: configuration.unknownKindGrace),
+                unknownKindGrace: configuration.unknownKindGrace, queueConcurrency: queueConcurrency),
             logger: logger)
     }
 

@@ -45,7 +45,8 @@ public final class JobWorker: Service {
             "worker started",
             metadata: [
                 "queues": .string(options.queues.joined(separator: ",")),
-                "concurrency": .stringConvertible(options.concurrency),
+                "concurrency": .string(
+                    options.queues.map { "\($0)=\(options.concurrency(for: $0))" }.joined(separator: ",")),
             ])
         await withGracefulShutdownHandler {
             // Heartbeats and leases are kept until the last queue loop has ended, through the grace period.
@@ -168,13 +169,14 @@ public final class JobWorker: Service {
         driver.notifier.subscribe(signal, to: queue)
         defer { driver.notifier.unsubscribe(signal, from: queue) }
         let running = RunningJobs()
-        let batch = max(1, options.concurrency / 4)
+        let concurrency = options.concurrency(for: queue)
+        let batch = max(1, concurrency / 4)
         await withDiscardingTaskGroup { group in
             // When the queue loop first saw some, but too few, slots free while jobs ran.
             var fewFreeSince: ContinuousClock.Instant?
             while !isStopping && !Task.isCancelled {
                 let busy = running.count
-                let free = options.concurrency - busy
+                let free = concurrency - busy
                 guard free > 0 else {
                     fewFreeSince = nil
                     await signal.wait(timeout: options.pollInterval)

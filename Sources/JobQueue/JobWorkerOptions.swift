@@ -3,8 +3,12 @@ import Foundation
 /// How a ``JobWorker`` runs: which queues, how many jobs at once, leases and retries.
 public struct JobWorkerOptions: Sendable {
     public var queues: [String]
-    /// Jobs run at once, per queue.
+    /// Jobs run at once, per queue, unless ``queueConcurrency`` says otherwise for one.
     public var concurrency: Int
+    /// Jobs run at once for the queues named here, in place of ``concurrency``: a queue whose jobs
+    /// wait on something scarce (a model's calls) claims no more than can run, so the rest wait in
+    /// the database, unleased, and their attempts' time limits do not run while they queue.
+    public var queueConcurrency: [String: Int]
     public var leaseDuration: Duration
     /// How often an idle worker looks for jobs when no wake-up arrives.
     public var pollInterval: Duration
@@ -36,10 +40,12 @@ public struct JobWorkerOptions: Sendable {
         retryPolicy: RetryPolicy = .default, workerID: String = JobWorkerOptions.defaultWorkerID(),
         heartbeatInterval: Duration = .seconds(5), completedRetention: Duration = .seconds(7 * 86_400),
         pruneInterval: Duration = .seconds(600), claimWindow: Duration = .milliseconds(2),
-        unknownKindRetryDelay: Duration = .seconds(10), unknownKindGrace: Duration = .seconds(900)
+        unknownKindRetryDelay: Duration = .seconds(10), unknownKindGrace: Duration = .seconds(900),
+        queueConcurrency: [String: Int] = [:]
     ) {
         self.queues = queues
         self.concurrency = concurrency
+        self.queueConcurrency = queueConcurrency
         self.leaseDuration = leaseDuration
         self.pollInterval = pollInterval
         self.gracePeriod = gracePeriod
@@ -51,6 +57,11 @@ public struct JobWorkerOptions: Sendable {
         self.claimWindow = claimWindow
         self.unknownKindRetryDelay = unknownKindRetryDelay
         self.unknownKindGrace = unknownKindGrace
+    }
+
+    /// Jobs run at once for `queue`, at least 1.
+    public func concurrency(for queue: String) -> Int {
+        max(1, queueConcurrency[queue] ?? concurrency)
     }
 
     /// A worker id unique to this process: host name, process id and a random suffix.

@@ -15,8 +15,11 @@ struct Worker: AsyncParsableCommand {
     @Option(help: "Comma-separated queues to serve (default: the scoring and report queues).")
     var queues: String?
 
-    @Option(help: "Jobs run at once per queue.")
-    var concurrency: Int = 16
+    @Option(
+        help:
+            "Jobs run at once per queue (with SCORER=llm, at most LLM_MAX_CONCURRENCY: jobs wait unclaimed for a model slot)."
+    )
+    var concurrency: Int = 256
 
     @Option(help: "Seconds running jobs get to finish after SIGTERM or SIGINT.")
     var graceSeconds: Int = 20

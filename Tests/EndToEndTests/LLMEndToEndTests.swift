@@ -77,6 +77,8 @@ struct LLMEndToEndTests {
             let freeText = try #require(questions.first { $0["question_id"] as? String == "q6" })
             #expect(freeText["points"] as? Double == 5)
             #expect(stub.received.allSatisfy { $0.headers["authorization"] == "Bearer \(Self.key)" })
+            // Jobs beyond the model's slots (LLM_MAX_CONCURRENCY, 8) wait in the database, unclaimed.
+            #expect(server.printed.contains("concurrency=scoring-jobs=8,report-jobs=8"))
             #expect(try await server.stop(signal: SIGTERM) == 0)
             #expect(!server.printed.contains(Self.key))
         }

@@ -78,6 +78,8 @@ struct ServeEndToEndTests {
 
         #expect(try await server.stop(signal: SIGTERM) == 0)
         #expect(server.printed.contains("submission_id=\(submissionID)"))
+        // The rubric's jobs are cheap: 256 at once per queue by default.
+        #expect(server.printed.contains("concurrency=scoring-jobs=256,report-jobs=256"))
     }
 
     @Test(

@@ -120,7 +120,7 @@ public struct AssayConfiguration: Sendable {
             try reader.seconds("HTTP_READ_TIMEOUT_SECONDS", default: 30, in: 0.1...3600))
         dataDirectory = reader.string("DATA_DIR", default: "./data")
         examplesDirectory = reader.string("EXAMPLES_DIR", default: "./Examples")
-        workerConcurrency = try reader.integer("WORKER_CONCURRENCY", default: 16, in: 0...1024)
+        workerConcurrency = try reader.integer("WORKER_CONCURRENCY", default: 256, in: 0...4096)
         maximumPendingWrites = try reader.integer("MAX_PENDING_WRITES", default: 4096, in: 1...1_000_000)
         logLevel = try reader.choice("LOG_LEVEL", default: Logger.Level.info)
         logFormat = try reader.choice("LOG_FORMAT", default: LogFormat.text)
