@@ -16,7 +16,7 @@ extension OutboxRelay {
         public var sendTimeout: Duration
 
         public init(
-            batchSize: Int = 100, holdDuration: Duration = .seconds(30),
+            batchSize: Int = 100, holdDuration: Duration = .seconds(10),
             pollInterval: Duration = .milliseconds(500),
             reclaimWindow: Duration = .seconds(60), sendTimeout: Duration = .seconds(5)
         ) {
