@@ -13,7 +13,7 @@ import time
 import urllib.request
 
 base, token, database, examples = sys.argv[1:5]
-TIME_LIMIT = 600
+TIME_LIMIT = 900
 
 ANSWERS = [
     "I would put the counter inside an actor. Its state is isolated, so the increments run one at a time and there is no data race.",

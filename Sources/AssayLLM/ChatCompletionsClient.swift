@@ -18,14 +18,21 @@ import Synchronization
 /// let completion = try await client.complete(messages, schemaName: "grading", schema: schema, purpose: "grade q5")
 /// ```
 public final class ChatCompletionsClient: Sendable {
+    /// The most tokens a reply may take (`max_tokens`): a grading or a report's words need a few
+    /// hundred; a model that rambles past this is cut off, its reply found invalid and repaired,
+    /// instead of running to its context's end at the cost of time and tokens.
+    public static let maximumReplyTokens = 512
+
     private struct RequestBody: Encodable {
         var model: String
         var messages: [ChatMessage]
         var temperature: Double
+        var maxTokens: Int
         var responseFormat: JSONValue?
 
         enum CodingKeys: String, CodingKey {
             case model, messages, temperature
+            case maxTokens = "max_tokens"
             case responseFormat = "response_format"
         }
     }
@@ -139,6 +146,7 @@ public final class ChatCompletionsClient: Sendable {
             model: settings.model,
             messages: messages,
             temperature: 0,
+            maxTokens: Self.maximumReplyTokens,
             responseFormat: Self.responseFormat(format, schemaName: schemaName, schema: schema)
         )
         request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(body)))

@@ -114,6 +114,17 @@ struct ChatCompletionsClientTests {
         }
     }
 
+    @Test("every request bounds the reply's tokens and asks for temperature 0")
+    func boundedReply() async throws {
+        try await ChatStub.run([.grading(c1: 1, c2: 1)]) { stub, baseURL in
+            let client = ChatCompletionsClient(settings: Fixtures.settings(baseURL: baseURL))
+            _ = try await LLMScorer(client: client).score(Fixtures.submission(), for: Fixtures.assessment)
+            let body = try #require(stub.received.first?.body)
+            #expect(body["max_tokens"] == .number(Double(ChatCompletionsClient.maximumReplyTokens)))
+            #expect(body["temperature"] == .number(0))
+        }
+    }
+
     @Test("a server that refuses every format gets the schema in the prompt only")
     func responseFormatNone() async throws {
         let refusal = StubReply.error(400, message: "unknown field response_format")
