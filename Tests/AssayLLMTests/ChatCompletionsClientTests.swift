@@ -138,7 +138,8 @@ struct ChatCompletionsClientTests {
 
     @Test("N scorings at once never have more than LLM_MAX_CONCURRENCY calls in flight")
     func concurrencyLimit() async throws {
-        try await ChatStub.run([.grading(c1: 1, c2: 1, delay: .milliseconds(150))]) { stub, baseURL in
+        // Each reply takes a second, so that the second call overlaps the first even on a loaded machine.
+        try await ChatStub.run([.grading(c1: 1, c2: 1, delay: .seconds(1))]) { stub, baseURL in
             let client = ChatCompletionsClient(
                 settings: Fixtures.settings(baseURL: baseURL, maxConcurrency: 2))
             let scorer = LLMScorer(client: client)
