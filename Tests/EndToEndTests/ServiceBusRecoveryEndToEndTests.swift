@@ -142,7 +142,9 @@ struct ServiceBusRecoveryEndToEndTests {
         let worker = try deployment.worker()
         try await worker.waitUntilPrinted("worker started")
         _ = try await HTTPClient(baseURL: admin.baseURL).submitSamples(50)
-        let completed = try await eventually(timeout: .seconds(90), interval: .milliseconds(200)) {
+        // A message whose receive answer was lost on a loaded machine stays locked for the queue's
+        // lock duration (60 s) before it comes back and is skipped: wait past two of them.
+        let completed = try await eventually(timeout: .seconds(180), interval: .milliseconds(200)) {
             let queues = try await Self.queues(admin)
             let messages = ["scoring-jobs", "report-jobs"].map {
                 (queues[$0]?["service_bus"] as? [String: Any])?["active_messages"] as? Int
