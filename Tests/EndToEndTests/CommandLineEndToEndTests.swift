@@ -50,10 +50,13 @@ struct CommandLineEndToEndTests {
             try await CommandLineEndToEndTests.assay(arguments, environment: environment, sandbox: sandbox)
         }
 
-        /// Starts `assay worker` on this server's database.
+        /// Starts `assay worker` on this server's database, 16 jobs at once per queue: the dead-letter
+        /// test runs with 1 s leases and no retries, where 256 jobs at once on a loaded machine can
+        /// miss a renewal and make a job dead that the test expects to finish.
         func worker() throws -> AssayProcess {
             try AssayProcess(
-                arguments: ["worker"], environment: environment, workingDirectory: sandbox.directory)
+                arguments: ["worker", "--concurrency", "16"], environment: environment,
+                workingDirectory: sandbox.directory)
         }
 
         /// Submits the example submission `count` times, eight at a time; returns the submissions' ids.
