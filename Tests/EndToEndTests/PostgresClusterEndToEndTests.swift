@@ -157,7 +157,11 @@ struct PostgresClusterEndToEndTests {
                         + "(SELECT 1 FROM jobs j WHERE j.dedupe_key = s.id AND j.queue = 'scoring-jobs')")
                     == 0,
                 "every stored submission has its scoring job")
-            #expect(try await cluster.count("SELECT count(*) FROM jobs WHERE state <> 'completed'") == 0)
+            // A report is stored before its job is marked completed: wait for the mark too.
+            #expect(
+                try await eventually(timeout: .seconds(30)) {
+                    try await cluster.count("SELECT count(*) FROM jobs WHERE state <> 'completed'") == 0
+                })
             #expect(try await server.stop() == 0)
         }
     }

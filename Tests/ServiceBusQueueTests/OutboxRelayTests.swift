@@ -55,6 +55,7 @@ struct OutboxRelayTests {
         let driver = MemoryJobDriver()
         try await harness.run(outbox: driver, notifier: driver.notifier) { client in
             let id = try await driver.enqueue(request()).job.id
+            #expect(try await eventually { try await allPublished(driver) })
             let first = try #require(try await harness.drain("scoring-jobs", client: client).first)
             let attempt = try #require(JobMessage(body: first.body))
             let job = try #require(
