@@ -11,7 +11,9 @@ import ServiceLifecycle
 
 /// Assembles Assay from its configuration: the store, the HTTP application and the workers.
 public enum AssayApplication {
-    /// Opens the store named by the configuration, applying migrations.
+    /// Opens the store named by the configuration, applying migrations. A database that refuses
+    /// the connection, or does not answer within `DATABASE_WAIT_SECONDS`, fails with a
+    /// ``ConfigurationError`` naming `DATABASE_URL`.
     public static func openStore(configuration: AssayConfiguration, logger: Logger) async throws
         -> any AssayStore
     {
@@ -20,8 +22,17 @@ public enum AssayApplication {
             return try await SQLiteStore.open(
                 path: path, maximumPendingWrites: configuration.maximumPendingWrites, logger: logger)
         case .postgres(let url):
-            return try await PostgresStore.open(
-                url: url, maximumPendingWrites: configuration.maximumPendingWrites, logger: logger)
+            do {
+                return try await PostgresStore.open(
+                    url: url, maximumPendingWrites: configuration.maximumPendingWrites,
+                    startWait: configuration.databaseStartWait, logger: logger)
+            } catch let error as StoreError {
+                switch error {
+                case .unavailable, .connectionRejected:
+                    throw ConfigurationError(variable: "DATABASE_URL", message: error.description)
+                default: throw error
+                }
+            }
         }
     }
 

@@ -54,6 +54,9 @@ public struct AssayConfiguration: Sendable {
     /// Writes of each kind (submissions, evaluations, reports) that may wait for their transaction;
     /// one more is answered 503 `overloaded` at once.
     public var maximumPendingWrites: Int
+    /// How long a start waits for a PostgreSQL server that does not answer yet, before it fails
+    /// with one line naming `DATABASE_URL`.
+    public var databaseStartWait: Duration
     public var logLevel: Logger.Level
     /// `LOG_FORMAT`: `text` (default) or `json`, one object a line.
     public var logFormat: LogFormat
@@ -122,6 +125,7 @@ public struct AssayConfiguration: Sendable {
         examplesDirectory = reader.string("EXAMPLES_DIR", default: "./Examples")
         workerConcurrency = try reader.integer("WORKER_CONCURRENCY", default: 256, in: 0...4096)
         maximumPendingWrites = try reader.integer("MAX_PENDING_WRITES", default: 4096, in: 1...1_000_000)
+        databaseStartWait = .seconds(try reader.seconds("DATABASE_WAIT_SECONDS", default: 60, in: 0...86_400))
         logLevel = try reader.choice("LOG_LEVEL", default: Logger.Level.info)
         logFormat = try reader.choice("LOG_FORMAT", default: LogFormat.text)
         metricsPublic = try reader.bool("METRICS_PUBLIC", default: false)

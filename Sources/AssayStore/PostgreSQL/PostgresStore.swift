@@ -29,14 +29,17 @@ public final class PostgresStore: AssayStore {
     /// in `AssayServer`), or ``AssayStore/whileRunning(_:)`` around a one-shot command. A server that
     /// refuses the connection (wrong password, unknown database) fails the opening at once with
     /// ``StoreError/connectionRejected(_:)``; a server that does not answer yet is waited for, a
-    /// warning logged once. At most `maximumPendingWrites` writes of each kind wait for their
-    /// transaction; more fail with ``StoreError/overloaded(pending:)``.
+    /// warning logged once, for at most `startWait`, after which the opening fails with
+    /// ``StoreError/unavailable(_:)`` naming the host and the last error. At most
+    /// `maximumPendingWrites` writes of each kind wait for their transaction; more fail with
+    /// ``StoreError/overloaded(pending:)``.
     public static func open(
         url: String, migrate: Bool = true, notifier: JobNotifier = JobNotifier(),
-        maximumPendingWrites: Int = 4096, logger: Logger, now: @escaping @Sendable () -> Date = Date.init
+        maximumPendingWrites: Int = 4096, startWait: Duration = .seconds(60), logger: Logger,
+        now: @escaping @Sendable () -> Date = Date.init
     ) async throws -> PostgresStore {
         let databaseURL = try PostgresDatabaseURL(url)
-        try await connectWhenReady(databaseURL, logger: logger) { connection in
+        try await connectWhenReady(databaseURL, wait: startWait, logger: logger) { connection in
             guard migrate else { return }
             let applied = try await PostgresMigrations.apply(on: connection, logger: logger)
             if !applied.isEmpty {
@@ -50,10 +53,12 @@ public final class PostgresStore: AssayStore {
 
     /// Connects once, on a connection of its own, runs `body` on it and closes it. A refusal
     /// (``StoreError/connectionRejected(_:)``) ends the start at once; a server that does not answer
-    /// within ``PostgresFailure/deadline`` is tried again every second until it does.
+    /// within ``PostgresFailure/deadline`` is tried again every second until `wait` has passed.
     private static func connectWhenReady(
-        _ url: PostgresDatabaseURL, logger: Logger, _ body: (PostgresConnection) async throws -> Void
+        _ url: PostgresDatabaseURL, wait: Duration, logger: Logger,
+        _ body: (PostgresConnection) async throws -> Void
     ) async throws {
+        let giveUp = ContinuousClock.now + wait
         var warned = false
         while true {
             let connection: PostgresConnection
@@ -64,6 +69,10 @@ public final class PostgresStore: AssayStore {
                 }
             } catch let error as StoreError {
                 if case .connectionRejected = error { throw error }
+                guard ContinuousClock.now < giveUp else {
+                    throw StoreError.unavailable(
+                        "no answer from \(url.host):\(url.port) in \(wait.components.seconds) s (\(error))")
+                }
                 if !warned {
                     logger.warning(
                         "the database does not answer yet", metadata: ["error": .string("\(error)")])
