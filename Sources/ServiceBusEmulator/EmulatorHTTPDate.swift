@@ -1,6 +1,9 @@
 import Foundation
 
 /// RFC 1123 dates (`Wed, 02 Jul 2014 01:32:27 GMT`), which the REST API uses in broker properties.
+///
+/// The client (`AzureServiceBus`) has its own: the emulator shares no code with the client it
+/// tests, so that a mistake in one is caught by the other instead of agreed on by both.
 enum EmulatorHTTPDate {
     private static let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     private static let months = [
