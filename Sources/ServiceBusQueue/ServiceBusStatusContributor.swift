@@ -62,11 +62,15 @@ public struct ServiceBusStatusContributor: QueueStatusContributor {
         await withTaskGroup(of: (String, Result<ServiceBusQueueRuntimeProperties, any Error>).self) { group in
             for queue in queues {
                 group.addTask {
+                    // Bound first: Swift 6.3.1's optimizer loses a child's result written as
+                    // `return (queue, .success(try await …))` inside `do` (release builds crashed).
+                    let result: Result<ServiceBusQueueRuntimeProperties, any Error>
                     do {
-                        return (queue, .success(try await client.queueRuntimeProperties(queue)))
+                        result = .success(try await client.queueRuntimeProperties(queue))
                     } catch {
-                        return (queue, .failure(error))
+                        result = .failure(error)
                     }
+                    return (queue, result)
                 }
             }
             var results: [String: Result<ServiceBusQueueRuntimeProperties, any Error>] = [:]
