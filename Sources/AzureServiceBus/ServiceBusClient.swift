@@ -16,8 +16,9 @@ import NIOHTTP1
 /// ```
 ///
 /// Every method throws `ServiceBusError`, or `CancellationError` when its task was cancelled.
-/// The HTTP client given must have no read timeout shorter than the longest receive wait (the
-/// shared client has none): the client sets each request's own deadline.
+/// The HTTP client given must have no read timeout shorter than the longest receive wait, and room
+/// for a connection per waiting receive (``AsyncHTTPClient/HTTPClient/serviceBus``, the default,
+/// has both): the client sets each request's own deadline.
 public struct ServiceBusClient: Sendable {
     public let connection: ServiceBusConnectionString
     let httpClient: HTTPClient
@@ -26,7 +27,7 @@ public struct ServiceBusClient: Sendable {
 
     /// A client that signs with `tokenProvider`, or with the connection string's key when nil.
     public init(
-        connection: ServiceBusConnectionString, httpClient: HTTPClient = .shared,
+        connection: ServiceBusConnectionString, httpClient: HTTPClient = .serviceBus,
         tokenProvider: (any ServiceBusTokenProvider)? = nil, options: ServiceBusClientOptions = .init()
     ) {
         self.connection = connection

@@ -44,6 +44,25 @@ struct ClientMessagingTests {
         }
     }
 
+    @Test func sendsAndSettlementsDoNotWaitBehindManyWaitingReceives() async throws {
+        // Each waiting receive holds a connection for the broker's whole wait: 24 of them, more
+        // than AsyncHTTPClient's shared client opens per host (8), while a send and a settlement
+        // must still go through within their 3 s deadline.
+        let emulator = ServiceBusEmulator(configuration: .init(queues: ["jobs", "idle"]))
+        try await emulator.withClient(options: .init(requestTimeout: .seconds(3))) { client in
+            try await withThrowingTaskGroup(of: Void.self) { receivers in
+                for _ in 0..<24 {
+                    receivers.addTask { _ = try await client.receive(from: "idle", timeout: .seconds(20)) }
+                }
+                try await Task.sleep(for: .milliseconds(500))
+                try await client.send(ServiceBusMessage(body: Data("x".utf8)), to: "jobs")
+                let received = try #require(try await client.receive(from: "jobs", timeout: .seconds(1)))
+                try await client.complete(received)
+                receivers.cancelAll()
+            }
+        }
+    }
+
     @Test func batchIsSentInOneRequestWithScheduledTimes() async throws {
         try await emulator.withClient { client in
             let later = emulator.clock.now().addingTimeInterval(300)
