@@ -7,13 +7,15 @@ Exits non-zero on any broken promise.
 """
 
 import json
+import os
 import sqlite3
 import sys
 import time
 import urllib.request
 
 base, token, database, examples = sys.argv[1:5]
-TIME_LIMIT = 900
+# A small model on 2 shared cores takes 5 to 20 s a call; 20 submissions make 40 calls or more.
+TIME_LIMIT = int(os.environ.get("LLM_E2E_SECONDS", "1800"))
 
 ANSWERS = [
     "I would put the counter inside an actor. Its state is isolated, so the increments run one at a time and there is no data race.",

@@ -12,6 +12,7 @@ public final class SQLiteJobDriver: JobQueueDriver {
     let now: @Sendable () -> Date
 
     private let completions: TransactionBatcher<JobLease, Void>
+    private let claimsByID: TransactionBatcher<ClaimByID, Job?>
 
     init(pool: SQLiteConnectionPool, notifier: JobNotifier, now: @escaping @Sendable () -> Date) {
         self.pool = pool
@@ -20,6 +21,17 @@ public final class SQLiteJobDriver: JobQueueDriver {
         // Completions are bounded by the workers' concurrency, not by a setting.
         completions = TransactionBatcher(name: "completions", maximumPending: .max) { leases in
             try await pool.transaction { try await Self.complete(leases, on: $0, now: now()) }
+        }
+        // A broker worker claims each delivery by id; the claims that arrive together share one
+        // write transaction instead of queueing for the writer one by one.
+        claimsByID = TransactionBatcher(name: "claims by id", maximumPending: .max) { claims in
+            try await pool.transaction { connection in
+                var results: [Result<Job?, any Error>] = []
+                for claim in claims {
+                    results.append(.success(try await Self.claimJob(claim, on: connection, now: now())))
+                }
+                return results
+            }
         }
     }
 
@@ -116,33 +128,38 @@ public final class SQLiteJobDriver: JobQueueDriver {
     public func claimJob(id: String, attempt: Int?, owner: String, leaseDuration: Duration) async throws
         -> Job?
     {
-        let now = now()
+        try await claimsByID.submit(
+            ClaimByID(id: id, attempt: attempt, owner: owner, leaseDuration: leaseDuration))
+    }
+
+    private static func claimJob(_ claim: ClaimByID, on connection: SQLiteConnection, now: Date) async throws
+        -> Job?
+    {
+        let id = claim.id
         // The delivery's attempt, or the one it started before its worker crashed.
-        let sent: SQLiteQuery = attempt.map { "attempt = \($0)" } ?? "TRUE"
-        let sentOrCrashed: SQLiteQuery = attempt.map { "attempt IN (\($0), \($0 + 1))" } ?? "TRUE"
+        let sent: SQLiteQuery = claim.attempt.map { "attempt = \($0)" } ?? "TRUE"
+        let sentOrCrashed: SQLiteQuery = claim.attempt.map { "attempt IN (\($0), \($0 + 1))" } ?? "TRUE"
         let expiry: SQLiteQuery =
             "json_object('attempt', attempt, 'failed_at', \(now), 'message', \(JobLeaseExpiry.message))"
-        let rows = try await pool.transaction { connection in
-            try await connection.run(
-                """
-                UPDATE jobs SET state = 'dead', lease_owner = NULL, lease_expires_at = NULL, updated_at = \(now),
-                    errors = json_insert(errors, '$[#]', \(expiry))
-                WHERE id = \(id) AND \(sentOrCrashed) AND state = 'running' AND lease_expires_at <= \(now)
-                  AND attempt >= max_attempts
-                """)
-            return try await connection.run(
-                """
-                UPDATE jobs SET
-                    errors = CASE WHEN state = 'running' THEN json_insert(errors, '$[#]', \(expiry)) ELSE errors END,
-                    state = 'running', attempt = attempt + 1, lease_owner = \(owner),
-                    lease_expires_at = \(now + leaseDuration.seconds), relay_owner = NULL, relay_until = NULL,
-                    updated_at = \(now)
-                WHERE id = \(id)
-                  AND ((state IN ('available', 'scheduled') AND \(sent))
-                    OR (state = 'running' AND lease_expires_at <= \(now) AND \(sentOrCrashed)))
-                RETURNING *
-                """)
-        }
+        try await connection.run(
+            """
+            UPDATE jobs SET state = 'dead', lease_owner = NULL, lease_expires_at = NULL, updated_at = \(now),
+                errors = json_insert(errors, '$[#]', \(expiry))
+            WHERE id = \(id) AND \(sentOrCrashed) AND state = 'running' AND lease_expires_at <= \(now)
+              AND attempt >= max_attempts
+            """)
+        let rows = try await connection.run(
+            """
+            UPDATE jobs SET
+                errors = CASE WHEN state = 'running' THEN json_insert(errors, '$[#]', \(expiry)) ELSE errors END,
+                state = 'running', attempt = attempt + 1, lease_owner = \(claim.owner),
+                lease_expires_at = \(now + claim.leaseDuration.seconds), relay_owner = NULL, relay_until = NULL,
+                updated_at = \(now)
+            WHERE id = \(id)
+              AND ((state IN ('available', 'scheduled') AND \(sent))
+                OR (state = 'running' AND lease_expires_at <= \(now) AND \(sentOrCrashed)))
+            RETURNING *
+            """)
         return try rows.first.map(Self.job(from:))
     }
 
