@@ -99,9 +99,10 @@ struct DeadLetterReconcilerTests {
             let id = try await broker.publish(kind: "ok")
             try await abandon(broker, times: 2)
             try await withReconciler(broker) {
-                let dead = try await eventually { try await broker.driver.job(id: id)?.state == .dead }
-                #expect(dead)
+                let reconciled = try await eventually { deadLetters(broker) == 0 }
+                #expect(reconciled)
             }
+            #expect(try await broker.driver.job(id: id)?.state == .dead)
             let retried = try #require(try await broker.driver.retryDeadJob(id: id))
             #expect(retried.attempt == 1)
 
