@@ -12,7 +12,7 @@ import Synchronization
 /// The broker moves a message to its queue's `$DeadLetterQueue` when it was delivered
 /// MaxDeliveryCount times without being completed: each time, its receiver crashed, lost its lock,
 /// or could not reach the database. One loop per queue receives from that subqueue with peek-lock
-/// (a long poll at a time), and for each message:
+/// (a long poll of 5 s, then a rest of 15 s when none came, by default), and for each message:
 ///
 /// - a ``JobMessage`` whose job still waits for it (see ``JobOutbox/markDeadLettered(jobID:attempt:message:)``):
 ///   the job becomes dead, with an error that says Service Bus dead-lettered its message, after how
@@ -66,16 +66,14 @@ public final class DeadLetterReconciler: Service {
         while !Task.isCancelled {
             let failure: any Error
             do {
-                if let message = try await client.receive(
-                    fromDeadLetterOf: queue, timeout: options.receiveWait)
-                {
-                    try await reconcile(message, queue: queue)
-                }
+                let message = try await client.receive(fromDeadLetterOf: queue, timeout: options.receiveWait)
+                if let message { try await reconcile(message, queue: queue) }
                 if failures > 0 {
                     logger.notice(
                         "reconciling dead-lettered messages again", metadata: ["queue": .string(queue)])
                 }
                 failures = 0
+                if message == nil { try? await Task.sleep(for: options.idleWait) }
                 continue
             } catch is CancellationError {
                 return

@@ -36,7 +36,8 @@ struct DeadLetterReconcilerTests {
 
     /// Runs a reconciler of the harness's queue on its driver while `body` runs, then cancels it.
     func withReconciler(
-        _ broker: BrokerHarness, options: DeadLetterReconciler.Options = .init(receiveWait: .seconds(1)),
+        _ broker: BrokerHarness,
+        options: DeadLetterReconciler.Options = .init(receiveWait: .seconds(1), idleWait: .zero),
         _ body: () async throws -> Void
     ) async throws {
         let reconciler = DeadLetterReconciler(
@@ -164,7 +165,7 @@ struct DeadLetterReconcilerTests {
             try await abandon(broker, times: 1)
             broker.emulator.faults.inject(.failing(status: 500, retryAfterSeconds: 0), for: .seconds(600))
             let options = DeadLetterReconciler.Options(
-                receiveWait: .seconds(1), retryDelay: .milliseconds(250))
+                receiveWait: .seconds(1), idleWait: .zero, retryDelay: .milliseconds(250))
             try await withReconciler(broker, options: options) {
                 let before = broker.tokens.requests.count
                 try await Task.sleep(for: .seconds(2))
