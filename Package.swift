@@ -249,7 +249,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "assay", "assay-servicebus-emulator", "AssayTestSupport", "JobQueue",
+                "assay", "assay-servicebus-emulator", "AssayTestSupport", "AzureServiceBus", "JobQueue",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),

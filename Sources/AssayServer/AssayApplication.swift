@@ -104,8 +104,10 @@ public enum AssayApplication {
             configuration: configuration, store: store, adminToken: adminToken, serviceBus: serviceBus)
         var services = storeServices(configuration: configuration, store: store)
         if let serviceBus {
-            services.append(
-                serviceBus.relay(queues: configuration.queues, notifier: store.jobs.notifier, logger: logger))
+            services += [
+                serviceBus.relay(queues: configuration.queues, notifier: store.jobs.notifier, logger: logger),
+                serviceBus.deadLetterReconciler(queues: configuration.queues, logger: logger),
+            ]
         }
         if configuration.workerConcurrency > 0 {
             services.append(

@@ -6,13 +6,13 @@ import ServiceBusQueue
 import ServiceLifecycle
 
 /// Service Bus mode's parts for one process: the clients of the namespace, the publishing circuit,
-/// and the builders of the relay, the broker worker's attempt source, the local workers' claims and
-/// the queue status's section.
+/// and the builders of the relay, the dead-letter reconciler, the broker worker's attempt source, the
+/// local workers' claims and the queue status's section.
 ///
 /// `serve` runs a relay and, as the fallback, database workers that take what stayed unpublished
 /// for the fallback window while the circuit is open (and what no broker worker claimed within the
 /// reclaim window, whatever the circuit); `assay worker` runs a relay and a worker on the broker's
-/// deliveries.
+/// deliveries. Both run a dead-letter reconciler.
 public struct ServiceBusRuntime: Sendable {
     /// Receives, settles and renews; its request deadline is the client's default.
     public let client: ServiceBusClient
@@ -63,6 +63,12 @@ public struct ServiceBusRuntime: Sendable {
             options: OutboxRelay.Options(
                 reclaimWindow: configuration.serviceBusReclaimDelay, sendTimeout: .seconds(5)),
             logger: logger)
+    }
+
+    /// The reconciler of the messages the broker dead-lettered on `queues`: it makes their jobs dead
+    /// in the database, where `assay dlq` shows them and an admin's retry moves them back.
+    public func deadLetterReconciler(queues: [String], logger: Logger) -> DeadLetterReconciler {
+        DeadLetterReconciler(client: client, outbox: outbox, queues: queues, logger: logger)
     }
 
     /// The attempt source of a broker worker on `queues`, claiming on `driver`.

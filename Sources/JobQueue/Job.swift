@@ -11,7 +11,8 @@ public struct Job: Sendable, Equatable, Identifiable {
     /// A second job with the same key in the same queue is never created.
     public var dedupeKey: String?
     public var state: JobState
-    /// Attempts started so far; the running attempt's number while the job is running.
+    /// Attempts started so far, counting on through an admin's retry (which skips one number, see
+    /// ``JobQueueDriver/retryDeadJob(id:)``); the running attempt's number while the job is running.
     public var attempt: Int
     public var maxAttempts: Int
     /// The earliest time the job may be claimed.

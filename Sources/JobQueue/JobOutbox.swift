@@ -35,4 +35,15 @@ public protocol JobOutbox: Sendable {
 
     /// The number of unpublished jobs of each of `queues`, held or not; 0 for a queue with none.
     func unpublishedCounts(queues: [String]) async throws -> [String: Int]
+
+    /// Makes the job dead because the broker dead-lettered the message of its attempt `attempt`,
+    /// with `message` added to its error history, in one conditional statement; returns the dead job,
+    /// or `nil`, changing nothing, when the message is stale.
+    ///
+    /// The job still waits for that message when ``JobQueueDriver/claimJob(id:attempt:owner:leaseDuration:)``
+    /// would take it for the message: available or scheduled at `attempt`, or running under an
+    /// expired lease at `attempt` or `attempt + 1` (a delivery started that attempt and its worker
+    /// crashed). A job that is unknown, completed, dead, running under a live lease, or at another
+    /// attempt, is left as it is. A dead job is claimed by no worker until an admin retries it.
+    func markDeadLettered(jobID: String, attempt: Int, message: String) async throws -> Job?
 }

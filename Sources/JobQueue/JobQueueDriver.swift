@@ -79,8 +79,13 @@ public protocol JobQueueDriver: Sendable {
     /// Dead jobs, of `queue` or of every queue, most recently failed first, with the total count.
     func deadJobs(queue: String?, limit: Int, offset: Int) async throws -> (jobs: [Job], total: Int)
 
-    /// Gives a dead job fresh attempts: available now, attempt 0, its error history kept.
-    /// Returns `nil` when no dead job has this id.
+    /// Gives a dead job fresh attempts: available now, with as many attempts left as it was first
+    /// given, its error history kept. Returns `nil` when no dead job has this id.
+    ///
+    /// The attempt count goes on, one past the dead job's: no attempt number is used twice, so the
+    /// message a relay publishes for the retried job has a `MessageId` never used before (a broker
+    /// with duplicate detection would drop one it saw), and late messages of its earlier attempts
+    /// stay stale.
     func retryDeadJob(id: String) async throws -> Job?
 
     /// Retries every dead job of `queue` (or of every queue); returns how many.

@@ -49,6 +49,26 @@ extension MemoryJobDriver: JobOutbox {
         return counts
     }
 
+    public func markDeadLettered(jobID: String, attempt: Int, message: String) async throws -> Job? {
+        let now = now()
+        guard var job = jobs[jobID] else { return nil }
+        switch job.state {
+        case .available, .scheduled:
+            guard job.attempt == attempt else { return nil }
+        case .running where (job.leaseExpiresAt ?? now) <= now:
+            guard job.attempt == attempt || job.attempt == attempt + 1 else { return nil }
+        case .running, .completed, .dead: return nil
+        }
+        relayHolds[jobID] = nil
+        job.errors.append(JobAttemptError(attempt: job.attempt, failedAt: now, message: message))
+        job.state = .dead
+        job.leaseOwner = nil
+        job.leaseExpiresAt = nil
+        job.updatedAt = now
+        jobs[jobID] = job
+        return job
+    }
+
     /// Whether `job` waits for a message for its current attempt.
     func isUnpublished(_ job: Job) -> Bool {
         (job.state == .available || job.state == .scheduled) && publishedAttempts[job.id] != job.attempt

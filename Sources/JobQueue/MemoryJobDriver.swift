@@ -14,6 +14,8 @@ public actor MemoryJobDriver: JobQueueDriver {
     var publishedAttempts: [String: Int] = [:]
     /// The relay that holds each held job, and until when.
     var relayHolds: [String: (owner: String, until: Date)] = [:]
+    /// The attempts each run of a job gets, kept at its first retry by an admin.
+    private var attemptsPerRun: [String: Int] = [:]
 
     private struct DedupeKey: Hashable {
         var queue: String
@@ -234,8 +236,11 @@ public actor MemoryJobDriver: JobQueueDriver {
         let now = now()
         kindUnknownSince[id] = nil
         publishedAttempts[id] = nil
+        let perRun = attemptsPerRun[id] ?? job.maxAttempts
+        attemptsPerRun[id] = perRun
         job.state = .available
-        job.attempt = 0
+        job.attempt += 1
+        job.maxAttempts = job.attempt + perRun
         job.runAt = now
         job.updatedAt = now
         jobs[id] = job
@@ -254,6 +259,7 @@ public actor MemoryJobDriver: JobQueueDriver {
         jobs[id] = nil
         kindUnknownSince[id] = nil
         publishedAttempts[id] = nil
+        attemptsPerRun[id] = nil
         if let key = job.dedupeKey { dedupeIndex[DedupeKey(queue: job.queue, key: key)] = nil }
         return true
     }
@@ -280,6 +286,7 @@ public actor MemoryJobDriver: JobQueueDriver {
         for job in old {
             jobs[job.id] = nil
             publishedAttempts[job.id] = nil
+            attemptsPerRun[job.id] = nil
             if let key = job.dedupeKey { dedupeIndex[DedupeKey(queue: job.queue, key: key)] = nil }
         }
         return old.count

@@ -19,8 +19,7 @@ struct EmulatedQueue: Sendable {
                 message.lockToken = nil
                 message.lockedUntil = nil
                 if message.deliveryCount >= maxDeliveryCount {
-                    message.deadLetterReason = "MaxDeliveryCountExceeded"
-                    deadLetters.append(message)
+                    deadLetters.append(deadLettered(message))
                     continue
                 }
             }
@@ -89,14 +88,23 @@ struct EmulatedQueue: Sendable {
             message.lockToken = nil
             message.lockedUntil = nil
             if !deadLetter && message.deliveryCount >= maxDeliveryCount {
-                message.deadLetterReason = "MaxDeliveryCountExceeded"
                 messages.remove(at: index)
-                deadLetters.append(message)
+                deadLetters.append(deadLettered(message))
                 return true
             }
         }
         if deadLetter { deadLetters[index] = message } else { messages[index] = message }
         return true
+    }
+
+    /// The message as the broker moves it to the dead-letter subqueue after its last delivery, with
+    /// the two properties Service Bus adds (the description as the service words it).
+    private func deadLettered(_ message: StoredMessage) -> StoredMessage {
+        var message = message
+        message.deadLetterReason = "MaxDeliveryCountExceeded"
+        message.deadLetterErrorDescription =
+            "Message could not be consumed after \(maxDeliveryCount) delivery attempts."
+        return message
     }
 
     /// Ends every lock now, as if each had expired.

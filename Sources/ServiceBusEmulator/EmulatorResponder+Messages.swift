@@ -134,6 +134,9 @@ extension EmulatorResponder {
         headers[.contentType] = message.contentType ?? "application/atom+xml;type=entry;charset=utf-8"
         var userProperties = message.userProperties
         if let reason = message.deadLetterReason { userProperties["DeadLetterReason"] = reason }
+        if let description = message.deadLetterErrorDescription {
+            userProperties["DeadLetterErrorDescription"] = description
+        }
         for (name, value) in userProperties {
             if let field = HTTPField.Name(name) { headers[field] = "\"\(value)\"" }
         }

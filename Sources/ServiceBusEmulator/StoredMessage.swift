@@ -16,6 +16,7 @@ struct StoredMessage: Sendable {
     var lockToken: String?
     var lockedUntil: Date?
     var deadLetterReason: String?
+    var deadLetterErrorDescription: String?
 
     func isVisible(at now: Date) -> Bool {
         scheduledEnqueueTime.map { $0 <= now } ?? true

@@ -46,6 +46,7 @@ struct Worker: AsyncParsableCommand {
             let receiver = serviceBus.attemptSource(driver: store.jobs, queues: queueList, logger: logger)
             services += [
                 serviceBus.relay(queues: configuration.queues, notifier: store.jobs.notifier, logger: logger),
+                serviceBus.deadLetterReconciler(queues: configuration.queues, logger: logger),
                 receiver,
             ]
             source = receiver

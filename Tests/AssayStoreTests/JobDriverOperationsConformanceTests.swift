@@ -44,7 +44,7 @@ struct JobDriverOperationsConformanceTests {
     }
 
     @Test(
-        "a retried dead job starts with fresh attempts and keeps its history",
+        "a retried dead job gets fresh attempts under new attempt numbers and keeps its history",
         arguments: ConformanceBackends.withInjectedClock)
     func retryOne(backend: any JobDriverConformanceBackend) async throws {
         let clock = TestClock()
@@ -52,7 +52,8 @@ struct JobDriverOperationsConformanceTests {
             let id = try await deadJob(driver, queue: "scoring-jobs", clock: clock)
             let retried = try #require(try await driver.retryDeadJob(id: id))
             #expect(retried.state == .available)
-            #expect(retried.attempt == 0)
+            #expect(retried.attempt == 2, "one past the dead attempt")
+            #expect(retried.maxAttempts == 6, "as many attempts as the job was first given")
             #expect(retried.errors.map(\.message) == ["boom"])
             #expect(try await driver.retryDeadJob(id: id) == nil)
             #expect(try await driver.retryDeadJob(id: "unknown") == nil)
@@ -61,7 +62,7 @@ struct JobDriverOperationsConformanceTests {
                     queue: "scoring-jobs", limit: 1, owner: "w", leaseDuration: .seconds(30)
                 ).first)
             #expect(again.id == id)
-            #expect(again.attempt == 1)
+            #expect(again.attempt == 3)
             #expect(try await driver.statistics(queues: ["scoring-jobs"])["scoring-jobs"]?.dead == 0)
         }
     }

@@ -122,7 +122,8 @@ struct SubmissionStatusColumnTests {
             _ = try await claim(fixture, scoring)
             try await expectTrue(fixture, "a claim")
             let expected: [SubmissionStatus: [String]] = [
-                .queued: [revived, queued], .scoring: [scoring], .reporting: [reporting],
+                // A retry of the dead goes on counting attempts: its scoring started before.
+                .queued: [queued], .scoring: [revived, scoring], .reporting: [reporting],
                 .completed: [completed], .failed: [failed],
             ]
             for (status, ids) in expected {

@@ -154,6 +154,9 @@ struct ClientMessagingTests {
             #expect(dead.messageId == "p")
             #expect(dead.entity == "jobs/$DeadLetterQueue")
             #expect(dead.userProperties["deadletterreason"] == "MaxDeliveryCountExceeded")
+            #expect(
+                dead.userProperties["deadlettererrordescription"]
+                    == "Message could not be consumed after 2 delivery attempts.")
             try await client.complete(dead)
             #expect(try await client.queueRuntimeProperties("jobs").deadLetterMessageCount == 0)
         }

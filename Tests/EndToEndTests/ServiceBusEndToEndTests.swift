@@ -16,15 +16,17 @@ struct ServiceBusEndToEndTests {
         let connectionString: String
         let control: HTTPClient
 
-        /// Starts the emulator with the two queues, whose locks last `lockDurationSeconds`.
-        static func start(lockDurationSeconds: Int = 60) async throws -> Broker {
+        /// Starts the emulator with the two queues, whose locks last `lockDurationSeconds` and whose
+        /// messages move to the dead-letter subqueue after `maxDeliveryCount` deliveries.
+        static func start(lockDurationSeconds: Int = 60, maxDeliveryCount: Int = 10) async throws -> Broker {
             let executable = AssayProcess.executableURL.deletingLastPathComponent()
                 .appendingPathComponent("assay-servicebus-emulator")
             let process = try AssayProcess(
                 executable: executable,
                 arguments: [
                     "--port", "0", "--queue", "scoring-jobs", "--queue", "report-jobs",
-                    "--lock-duration-seconds", "\(lockDurationSeconds)",
+                    "--lock-duration-seconds", "\(lockDurationSeconds)", "--max-delivery-count",
+                    "\(maxDeliveryCount)",
                 ],
                 environment: [:], workingDirectory: FileManager.default.temporaryDirectory)
             try await process.waitUntilPrinted("UseDevelopmentEmulator=true")

@@ -109,6 +109,9 @@ struct EmulatorMessagingTests {
             #expect(dead.brokerProperties["MessageId"] as? String == "p")
             #expect(dead.headers.first(name: "DeadLetterReason") == "\"MaxDeliveryCountExceeded\"")
             #expect(
+                dead.headers.first(name: "DeadLetterErrorDescription")
+                    == "\"Message could not be consumed after 3 delivery attempts.\"")
+            #expect(
                 dead.headers.first(name: "Location")?.contains("/jobs/$DeadLetterQueue/messages/") == true)
             #expect(try await raw.send(.DELETE, raw.lockedPath(dead)).status == 200)
         }

@@ -50,11 +50,15 @@ struct BrokerHarness {
     let driver: MemoryJobDriver
     let tokens: CountingTokenProvider
 
-    /// Runs `body` with the emulator serving; its queue's locks last `lockDuration`.
+    /// Runs `body` with the emulator serving; its queue's locks last `lockDuration`, and a message
+    /// delivered `maxDeliveryCount` times moves to its dead-letter subqueue.
     static func run(
-        lockDuration: Duration = .seconds(60), _ body: (BrokerHarness) async throws -> Void
+        lockDuration: Duration = .seconds(60), maxDeliveryCount: Int = 10,
+        _ body: (BrokerHarness) async throws -> Void
     ) async throws {
-        let emulator = ServiceBusEmulator(configuration: .init(queues: [queue], lockDuration: lockDuration))
+        let emulator = ServiceBusEmulator(
+            configuration: .init(
+                queues: [queue], lockDuration: lockDuration, maxDeliveryCount: maxDeliveryCount))
         try await emulator.withRunningServer { port in
             let connection = try ServiceBusConnectionString(parsing: emulator.connectionString(port: port))
             let tokens = CountingTokenProvider(inner: SharedAccessSignatureProvider(connection: connection))

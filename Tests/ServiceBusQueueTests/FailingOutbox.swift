@@ -30,4 +30,6 @@ final class FailingOutbox: JobOutbox {
     func releaseHeld(_ entries: [OutboxEntry], owner: String) async throws { try fail() }
 
     func unpublishedCounts(queues: [String]) async throws -> [String: Int] { try fail() }
+
+    func markDeadLettered(jobID: String, attempt: Int, message: String) async throws -> Job? { try fail() }
 }

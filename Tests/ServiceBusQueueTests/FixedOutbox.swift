@@ -17,4 +17,6 @@ struct FixedOutbox: JobOutbox {
     func unpublishedCounts(queues: [String]) async throws -> [String: Int] {
         unpublished.filter { queues.contains($0.key) }
     }
+
+    func markDeadLettered(jobID: String, attempt: Int, message: String) async throws -> Job? { nil }
 }

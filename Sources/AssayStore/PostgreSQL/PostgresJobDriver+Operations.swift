@@ -4,6 +4,15 @@ import PostgresNIO
 
 /// Queue statistics, dead letters, worker heartbeats and housekeeping on PostgreSQL.
 extension PostgresJobDriver {
+    /// What an admin's retry sets, besides the run-at: see ``JobQueueDriver/retryDeadJob(id:)``.
+    /// `attempts_per_run` keeps the attempts the job was first given.
+    static let retried = """
+        state = 'available', attempt = attempt + 1,
+        max_attempts = attempt + 1 + coalesce(attempts_per_run, max_attempts),
+        attempts_per_run = coalesce(attempts_per_run, max_attempts), published_attempt = NULL,
+        kind_unknown_since = NULL
+        """
+
     /// Counts for each of `queues`, each from a range of a partial index, never a scan of the table.
     public func statistics(queues: [String]) async throws -> [String: QueueStatistics] {
         let now = now()
@@ -54,8 +63,7 @@ extension PostgresJobDriver {
         let now = now()
         let rows = try await client.rows(
             """
-            UPDATE jobs SET state = 'available', attempt = 0, published_attempt = NULL, run_at = \(now),
-                kind_unknown_since = NULL, updated_at = \(now)
+            UPDATE jobs SET \(unescaped: Self.retried), run_at = \(now), updated_at = \(now)
             WHERE id = \(id) AND state = 'dead'
             RETURNING \(unescaped: Self.columns), pg_notify(\(Self.channel), queue)
             """, logger: logger)
@@ -68,8 +76,7 @@ extension PostgresJobDriver {
         let now = now()
         let rows = try await client.rows(
             """
-            UPDATE jobs SET state = 'available', attempt = 0, published_attempt = NULL, run_at = \(now),
-                kind_unknown_since = NULL, updated_at = \(now)
+            UPDATE jobs SET \(unescaped: Self.retried), run_at = \(now), updated_at = \(now)
             WHERE state = 'dead' AND (\(queue)::text IS NULL OR queue = \(queue)::text)
             RETURNING queue
             """, logger: logger)

@@ -85,4 +85,21 @@ extension PostgresJobDriver: JobOutbox {
         for row in rows { counts[try row.string("queue")] = try row.int("unpublished") }
         return counts
     }
+
+    public func markDeadLettered(jobID: String, attempt: Int, message: String) async throws -> Job? {
+        let now = now()
+        let rows = try await client.rows(
+            """
+            UPDATE jobs SET state = 'dead', lease_owner = NULL, lease_expires_at = NULL, relay_owner = NULL,
+                relay_until = NULL, updated_at = \(now),
+                errors = errors || jsonb_build_array(jsonb_build_object(
+                    'attempt', attempt, 'failed_at', \(now.timeIntervalSince1970)::float8, 'message', \(message)::text))
+            WHERE id = \(jobID)
+              AND ((state IN ('available', 'scheduled') AND attempt = \(attempt)::int8)
+                OR (state = 'running' AND lease_expires_at <= \(now)
+                    AND attempt IN (\(attempt)::int8, \(attempt + 1)::int8)))
+            RETURNING \(unescaped: Self.columns)
+            """, logger: logger)
+        return try rows.first.map(Self.job(from:))
+    }
 }

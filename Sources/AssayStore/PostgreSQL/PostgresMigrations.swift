@@ -235,6 +235,12 @@ enum PostgresMigrations {
                 WHERE state IN ('available', 'scheduled') AND published_attempt IS DISTINCT FROM attempt
                 """,
             ]),
+        // An admin's retry keeps a job's attempt count going, so that no attempt number (and no
+        // Service Bus `MessageId`) is used twice; it gives the job as many attempts as it was first
+        // given, kept here at its first retry.
+        Migration(
+            version: 8, name: "the attempts each run of a retried job gets",
+            statements: ["ALTER TABLE jobs ADD COLUMN attempts_per_run integer"]),
     ]
 
     /// Applies the steps this database has not seen yet, in one transaction on a connection of

@@ -4,6 +4,15 @@ import SQLiteNIO
 
 /// Dead letters, worker heartbeats and housekeeping on SQLite.
 extension SQLiteJobDriver {
+    /// What an admin's retry sets, besides the run-at: see ``JobQueueDriver/retryDeadJob(id:)``.
+    /// `attempts_per_run` keeps the attempts the job was first given.
+    static let retried: SQLiteQuery = """
+        state = 'available', attempt = attempt + 1,
+        max_attempts = attempt + 1 + coalesce(attempts_per_run, max_attempts),
+        attempts_per_run = coalesce(attempts_per_run, max_attempts), published_attempt = NULL,
+        kind_unknown_since = NULL
+        """
+
     public func deadJobs(queue: String?, limit: Int, offset: Int) async throws -> (jobs: [Job], total: Int) {
         let rows = try await pool.read(
             """
@@ -20,8 +29,7 @@ extension SQLiteJobDriver {
         let now = now()
         let rows = try await pool.write(
             """
-            UPDATE jobs SET state = 'available', attempt = 0, published_attempt = NULL, run_at = \(now),
-                kind_unknown_since = NULL, updated_at = \(now)
+            UPDATE jobs SET \(Self.retried), run_at = \(now), updated_at = \(now)
             WHERE id = \(id) AND state = 'dead' RETURNING *
             """)
         guard let job = try rows.first.map(Self.job(from:)) else { return nil }
@@ -33,8 +41,7 @@ extension SQLiteJobDriver {
         let now = now()
         let rows = try await pool.write(
             """
-            UPDATE jobs SET state = 'available', attempt = 0, published_attempt = NULL, run_at = \(now),
-                kind_unknown_since = NULL, updated_at = \(now)
+            UPDATE jobs SET \(Self.retried), run_at = \(now), updated_at = \(now)
             WHERE state = 'dead' AND (\(queue) IS NULL OR queue = \(queue)) RETURNING queue
             """)
         for queue in Set(rows.compactMap { $0.string("queue") }) { notifier.notify(queue: queue) }

@@ -74,4 +74,20 @@ extension SQLiteJobDriver: JobOutbox {
         }
         return counts
     }
+
+    public func markDeadLettered(jobID: String, attempt: Int, message: String) async throws -> Job? {
+        let now = now()
+        let rows = try await pool.write(
+            """
+            UPDATE jobs SET state = 'dead', lease_owner = NULL, lease_expires_at = NULL, relay_owner = NULL,
+                relay_until = NULL, updated_at = \(now),
+                errors = json_insert(errors, '$[#]', json_object('attempt', attempt, 'failed_at', \(now),
+                                                                 'message', \(message)))
+            WHERE id = \(jobID)
+              AND ((state IN ('available', 'scheduled') AND attempt = \(attempt))
+                OR (state = 'running' AND lease_expires_at <= \(now) AND attempt IN (\(attempt), \(attempt + 1))))
+            RETURNING *
+            """)
+        return try rows.first.map(Self.job(from:))
+    }
 }
