@@ -142,6 +142,22 @@ struct SubmissionStatusColumnTests {
         }
     }
 
+    @Test(
+        "a failed submission whose dead job was discarded is queued again when a new job arrives for it",
+        arguments: TestBackend.allCases)
+    func newJobRevivesAFailedSubmission(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { fixture in
+            let id = try await submit(fixture)
+            let lease = try await claim(fixture, id)
+            #expect(try await kill(fixture, lease) == .dead)
+            #expect(try await fixture.store.jobs.discardDeadJob(id: lease.jobID))
+            #expect(try await fixture.store.submission(id: id)?.status == .failed)
+            _ = try await fixture.store.jobs.enqueue(fixture.scoringJob(for: id))
+            #expect(try await fixture.store.submission(id: id)?.status == .queued)
+            try await expectTrue(fixture, "a new job for a failed submission")
+        }
+    }
+
     @Test("the list's total is read from the kept counts, not counted", arguments: TestBackend.allCases)
     func totalReadsTheKeptCounts(backend: TestBackend) async throws {
         try await StoreFixture.with(backend) { fixture in
