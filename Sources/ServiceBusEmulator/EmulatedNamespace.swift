@@ -55,7 +55,8 @@ public final class EmulatedNamespace: Sendable {
     func withQueue<T: Sendable>(_ name: String, _ body: (inout EmulatedQueue, Date) -> T) -> T? {
         let now = clock.now()
         return queues.withLock { queues in
-            guard var queue = queues[name.lowercased()] else { return nil }
+            // Taken out while it changes, so that its messages are not shared, and so not copied.
+            guard var queue = queues.removeValue(forKey: name.lowercased()) else { return nil }
             queue.advance(to: now)
             let result = body(&queue, now)
             queues[name.lowercased()] = queue

@@ -13,6 +13,11 @@ struct EmulatedQueue: Sendable {
     /// Applies what time does: expired locks are released (a message delivered MaxDeliveryCount
     /// times moves to the dead-letter subqueue) and messages past their time to live are dropped.
     mutating func advance(to now: Date) {
+        advanceDeadLetterLocks(to: now)
+        // Most requests find nothing to change: look first, so that they copy no message.
+        guard
+            messages.contains(where: { $0.isExpired(at: now) || ($0.lockedUntil.map { $0 <= now } ?? false) })
+        else { return }
         var kept: [StoredMessage] = []
         for var message in messages where !message.isExpired(at: now) {
             if let lockedUntil = message.lockedUntil, lockedUntil <= now {
@@ -26,6 +31,9 @@ struct EmulatedQueue: Sendable {
             kept.append(message)
         }
         messages = kept
+    }
+
+    private mutating func advanceDeadLetterLocks(to now: Date) {
         for index in deadLetters.indices {
             if let lockedUntil = deadLetters[index].lockedUntil, lockedUntil <= now {
                 deadLetters[index].lockToken = nil
@@ -34,14 +42,21 @@ struct EmulatedQueue: Sendable {
         }
     }
 
+    /// The index of the first message of the queue, or of its dead-letter subqueue, that matches.
+    /// (An index, not a copy of the array: a copy held while the array changes copies it whole.)
+    private func firstIndex(deadLetter: Bool, where matches: (StoredMessage) -> Bool) -> Int? {
+        deadLetter ? deadLetters.firstIndex(where: matches) : messages.firstIndex(where: matches)
+    }
+
     /// Locks the first visible unlocked message of the queue or its dead-letter subqueue.
     mutating func lockNext(deadLetter: Bool, now: Date) -> StoredMessage? {
-        let candidates = deadLetter ? deadLetters : messages
-        guard let index = candidates.firstIndex(where: { $0.lockToken == nil && $0.isVisible(at: now) })
+        guard
+            let index = firstIndex(
+                deadLetter: deadLetter, where: { $0.lockToken == nil && $0.isVisible(at: now) })
         else {
             return nil
         }
-        var message = candidates[index]
+        var message = deadLetter ? deadLetters[index] : messages[index]
         message.deliveryCount += 1
         message.lockToken = UUID().uuidString.lowercased()
         message.lockedUntil = now.addingTimeInterval(lockDuration)
@@ -51,12 +66,13 @@ struct EmulatedQueue: Sendable {
 
     /// Removes and returns the first visible unlocked message (receive and delete).
     mutating func takeNext(deadLetter: Bool, now: Date) -> StoredMessage? {
-        let candidates = deadLetter ? deadLetters : messages
-        guard let index = candidates.firstIndex(where: { $0.lockToken == nil && $0.isVisible(at: now) })
+        guard
+            let index = firstIndex(
+                deadLetter: deadLetter, where: { $0.lockToken == nil && $0.isVisible(at: now) })
         else {
             return nil
         }
-        var message = candidates[index]
+        var message = deadLetter ? deadLetters[index] : messages[index]
         message.deliveryCount += 1
         if deadLetter { deadLetters.remove(at: index) } else { messages.remove(at: index) }
         return message
@@ -69,15 +85,16 @@ struct EmulatedQueue: Sendable {
     )
         -> Bool
     {
-        let candidates = deadLetter ? deadLetters : messages
         guard
-            let index = candidates.firstIndex(where: {
-                ($0.messageId == reference || String($0.sequenceNumber) == reference)
-                    && $0.lockToken?.caseInsensitiveCompare(lockToken) == .orderedSame
-                    && ($0.lockedUntil ?? .distantPast) > now
-            })
+            let index = firstIndex(
+                deadLetter: deadLetter,
+                where: {
+                    ($0.messageId == reference || String($0.sequenceNumber) == reference)
+                        && $0.lockToken?.caseInsensitiveCompare(lockToken) == .orderedSame
+                        && ($0.lockedUntil ?? .distantPast) > now
+                })
         else { return false }
-        var message = candidates[index]
+        var message = deadLetter ? deadLetters[index] : messages[index]
         switch action {
         case .complete:
             if deadLetter { deadLetters.remove(at: index) } else { messages.remove(at: index) }
