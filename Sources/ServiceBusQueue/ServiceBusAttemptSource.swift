@@ -185,43 +185,71 @@ public final class ServiceBusAttemptSource: JobAttemptSource, Service {
         return error.retryAfter
     }
 
-    /// Claims the job each message names; a message whose job cannot be claimed, or that names no
-    /// job, is completed and skipped. A message whose claim failed (the database away) is
-    /// abandoned; the failure is thrown when no attempt was claimed.
+    /// Claims the job each message names, all at once (the driver can share one transaction among
+    /// claims that arrive together); a message whose job cannot be claimed, or that names no job, is
+    /// completed and skipped. A message whose claim failed (the database away) is abandoned; the
+    /// failure is thrown when no attempt was claimed.
     private func claim(_ messages: [ServiceBusReceivedMessage], owner: String, leaseDuration: Duration)
         async throws -> [JobAttempt]
     {
+        let outcomes = await withTaskGroup(of: Result<JobAttempt?, any Error>.self) { group in
+            for message in messages {
+                group.addTask {
+                    let outcome: Result<JobAttempt?, any Error>
+                    do {
+                        outcome = .success(
+                            try await self.claim(message, owner: owner, leaseDuration: leaseDuration))
+                    } catch {
+                        outcome = .failure(error)
+                    }
+                    return outcome
+                }
+            }
+            var outcomes: [Result<JobAttempt?, any Error>] = []
+            for await outcome in group { outcomes.append(outcome) }
+            return outcomes
+        }
         var attempts: [JobAttempt] = []
         var failure: (any Error)?
-        for message in messages {
-            guard let lockToken = message.lockToken, let body = JobMessage(body: message.body) else {
-                logger.notice("message names no job; completed and skipped", metadata: metadata(message))
-                await complete(message)
-                continue
-            }
-            do {
-                guard
-                    let job = try await driver.claimJob(
-                        id: body.jobID, attempt: body.attempt, owner: owner, leaseDuration: leaseDuration),
-                    let lease = job.lease
-                else {
-                    logger.debug(
-                        "job not claimable (done, running elsewhere, stale or unknown); message completed and skipped",
-                        metadata: metadata(message, job: body))
-                    await complete(message)
-                    continue
-                }
-                held.withLock { $0[lockToken] = message }
-                let delivery = JobDelivery(
-                    messageID: message.messageId ?? body.messageID, lockToken: lockToken)
-                attempts.append(JobAttempt(job: job, lease: lease, delivery: delivery))
-            } catch {
-                failure = failure ?? error
-                await abandon(message)
+        for outcome in outcomes {
+            switch outcome {
+            case .success(let attempt?): attempts.append(attempt)
+            case .success(nil): break
+            case .failure(let error): failure = failure ?? error
             }
         }
         if attempts.isEmpty, let failure { throw failure }
         return attempts
+    }
+
+    /// Claims the job one message names: its attempt, or nil when the message was completed and
+    /// skipped. A failed claim abandons the message and throws.
+    private func claim(_ message: ServiceBusReceivedMessage, owner: String, leaseDuration: Duration)
+        async throws -> JobAttempt?
+    {
+        guard let lockToken = message.lockToken, let body = JobMessage(body: message.body) else {
+            logger.notice("message names no job; completed and skipped", metadata: metadata(message))
+            await complete(message)
+            return nil
+        }
+        let claimed: Job?
+        do {
+            claimed = try await driver.claimJob(
+                id: body.jobID, attempt: body.attempt, owner: owner, leaseDuration: leaseDuration)
+        } catch {
+            await abandon(message)
+            throw error
+        }
+        guard let job = claimed, let lease = job.lease else {
+            logger.debug(
+                "job not claimable (done, running elsewhere, stale or unknown); message completed and skipped",
+                metadata: metadata(message, job: body))
+            await complete(message)
+            return nil
+        }
+        held.withLock { $0[lockToken] = message }
+        let delivery = JobDelivery(messageID: message.messageId ?? body.messageID, lockToken: lockToken)
+        return JobAttempt(job: job, lease: lease, delivery: delivery)
     }
 
     /// Completes a message nobody will run; a failure is logged, and the message comes back.
