@@ -27,8 +27,7 @@ extension DeadLetterReconciler {
 
         /// The wait after `failures` failures in a row, and at least what the broker asked.
         func backoff(failures: Int, brokerAsked: Duration?) -> Duration {
-            let doubled = retryDelay * (1 << min(max(0, failures - 1), 20))
-            return max(min(doubled, maximumRetryDelay), brokerAsked ?? .zero)
+            retryDelay.doubled(afterFailures: failures, atMost: maximumRetryDelay, brokerAsked: brokerAsked)
         }
     }
 }

@@ -127,8 +127,8 @@ public final class PublishCircuit: Sendable {
             guard state.phase != .open else { return false }
             let opened = state.phase == .closed
             state.failures += 1
-            let doubled = Self.firstBackoff * (1 << min(state.failures - 1, 5))
-            state.backoff = max(min(doubled, Self.longestBackoff), asked)
+            state.backoff = Self.firstBackoff.doubled(
+                afterFailures: state.failures, atMost: Self.longestBackoff, brokerAsked: asked)
             state.phase = .open
             state.since = now
             state.probing = false

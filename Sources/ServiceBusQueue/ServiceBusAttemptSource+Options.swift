@@ -32,8 +32,7 @@ extension ServiceBusAttemptSource {
 
         /// The wait after `failures` failed receives in a row, and at least what the broker asked.
         func backoff(failures: Int, brokerAsked: Duration?) -> Duration {
-            let doubled = retryDelay * (1 << min(max(0, failures - 1), 20))
-            return max(min(doubled, maximumRetryDelay), brokerAsked ?? .zero)
+            retryDelay.doubled(afterFailures: failures, atMost: maximumRetryDelay, brokerAsked: brokerAsked)
         }
     }
 }

@@ -38,7 +38,14 @@ struct MetricsRoutesTests {
                 try await client.submitAccepted(),
             ]
             for id in submitted { try await client.waitUntilCompleted(id) }
-            let after = try PrometheusSamples(try await client.admin(.get, "/metrics").text)
+            // A report is stored before its job is marked completed and counted: wait for the count.
+            let reportsDone = ["queue": "report-jobs", "kind": "build-report"]
+            var after = try PrometheusSamples(try await client.admin(.get, "/metrics").text)
+            _ = try await eventually(timeout: .seconds(30)) {
+                after = try PrometheusSamples(try await client.admin(.get, "/metrics").text)
+                let done = after.value("assay_jobs_completed_total", reportsDone) ?? 0
+                return done - (before.value("assay_jobs_completed_total", reportsDone) ?? 0) >= 3
+            }
             let submitRoute = [
                 "http_route": "/api/candidate/assessment/{test_id}/submit",
                 "http_response_status_code": "200",
