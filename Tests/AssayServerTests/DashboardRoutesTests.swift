@@ -94,14 +94,23 @@ struct DashboardRoutesTests {
             let policy = response.headers[.contentSecurityPolicy] ?? ""
             #expect(policy.contains("script-src 'self'"))
             #expect(!policy.contains("unsafe-inline"))
-            #expect(response.text.contains(#"<td class="id">scoring-jobs</td><td class="number">3</td>"#))
-            #expect(response.text.contains(#"<td class="id">report-jobs</td><td class="number">0</td>"#))
+            #expect(
+                response.text.contains(
+                    #"<td class="id" data-label="Queue">scoring-jobs</td><td class="number" data-label="Active">3</td>"#
+                ))
+            #expect(
+                response.text.contains(
+                    #"<td class="id" data-label="Queue">report-jobs</td><td class="number" data-label="Active">0</td>"#
+                ))
             #expect(response.text.contains(#"<script src="/admin/assets/dashboard.js" defer></script>"#))
             #expect(!response.text.contains("<script>"), "no inline script")
 
             let fragment = try await client.dashboard("/admin/queues", cookie: cookie)
             #expect(fragment.status == .ok)
-            #expect(fragment.text.contains(#"<td class="id">scoring-jobs</td><td class="number">3</td>"#))
+            #expect(
+                fragment.text.contains(
+                    #"<td class="id" data-label="Queue">scoring-jobs</td><td class="number" data-label="Active">3</td>"#
+                ))
             #expect(!fragment.text.contains("<html"))
         }
     }
@@ -226,13 +235,17 @@ struct DashboardRoutesTests {
 
             let first = try await client.dashboard("/admin/submissions", cookie: cookie)
             #expect(first.status == .ok)
-            #expect(first.text.components(separatedBy: "<tr><td class=\"candidate\">").count - 1 == 25)
+            #expect(
+                first.text.components(separatedBy: "<tr><td class=\"candidate\" data-label=\"Candidate\">")
+                    .count - 1 == 25)
             #expect(first.text.contains("1–25 of 30"))
             #expect(first.text.contains(#"href="/admin/submissions?offset=25" rel="next""#))
             #expect(!first.text.contains(#"rel="prev""#))
 
             let second = try await client.dashboard("/admin/submissions?offset=25", cookie: cookie)
-            #expect(second.text.components(separatedBy: "<tr><td class=\"candidate\">").count - 1 == 5)
+            #expect(
+                second.text.components(separatedBy: "<tr><td class=\"candidate\" data-label=\"Candidate\">")
+                    .count - 1 == 5)
             #expect(second.text.contains("26–30 of 30"))
             #expect(second.text.contains(#"href="/admin/submissions?offset=0" rel="prev""#))
 

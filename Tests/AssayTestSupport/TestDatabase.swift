@@ -128,6 +128,13 @@ public struct TestDatabase: Sendable {
         return value
     }
 
+    /// Runs one statement that returns no rows (a role, a grant) on the server at `url`.
+    public static func postgresExecute(url: String, _ sql: String) async throws {
+        try await administer(url) { connection in
+            try await connection.query(PostgresQuery(unsafeSQL: sql), logger: quiet)
+        }
+    }
+
     private static func administer(_ url: String, _ body: (PostgresConnection) async throws -> Void)
         async throws
     {

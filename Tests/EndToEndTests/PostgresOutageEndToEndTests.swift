@@ -43,6 +43,33 @@ struct PostgresOutageEndToEndTests {
     }
 
     @Test(
+        "a wrong password at start: `assay serve` exits within 10 s with one line that says so, without the password"
+    )
+    func wrongPasswordAtStart() async throws {
+        try await Cluster.with { cluster in
+            // scripts/postgres makes this one role give its password (scram-sha-256); the rest are trusted.
+            try await TestDatabase.postgresExecute(
+                url: cluster.url, "CREATE ROLE assay_password_check LOGIN PASSWORD 'the-right-one'")
+            let folder = cluster.directory.appendingPathComponent("app")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            var environment = cluster.environment(folder: folder)
+            environment["DATABASE_URL"] = cluster.url.replacingOccurrences(
+                of: "//assay@", with: "//assay_password_check:not-the-password@")
+            let started = ContinuousClock.now
+            let server = try AssayProcess(
+                arguments: ["serve"], environment: environment, workingDirectory: folder)
+            #expect(try await server.exitStatus(timeout: .seconds(10)) != 0)
+            #expect(ContinuousClock.now - started < .seconds(10))
+            let lines = server.printed.split(separator: "\n")
+            #expect(lines.count == 1, "printed: \(server.printed)")
+            #expect(server.printed.contains("DATABASE_URL"))
+            #expect(
+                server.printed.contains(#"password authentication failed for user "assay_password_check""#))
+            #expect(!server.printed.contains("not-the-password"))
+        }
+    }
+
+    @Test(
         "every answer while PostgreSQL is away for 90 s is 200 or 503 database_unavailable, and submissions succeed again within seconds of its return"
     )
     func ninetySecondOutage() async throws {

@@ -96,8 +96,10 @@ struct ServiceBusRecoveryEndToEndTests {
             #expect(status[queue]?["dead_letter_messages"] as? Int == 0)
             #expect(status[queue]?["running"] as? Int == 0)
         }
+        // The database's counts above are the record: the victim may have committed a completion and
+        // been killed before it printed the line, so the lines may miss a few jobs, never repeat one.
         let completions = Self.completions([victim, survivor])
-        #expect(completions.count == 600)
+        #expect(completions.count <= 600)
         #expect(completions.values.allSatisfy { $0.count == 1 }, "a job completed twice")
         let again = completions.values.filter { !$0[0].contains("attempt=1 ") }.count
         print(
@@ -155,7 +157,10 @@ struct ServiceBusRecoveryEndToEndTests {
         let notable = (worker.printed + server.printed).split(separator: "\n").filter {
             !$0.contains(" info ")
         }
-        #expect(completed, "status: \(finalStatus); the worker and serve printed:\n\(notable.suffix(40).joined(separator: "\n"))")
+        #expect(
+            completed,
+            "status: \(finalStatus); the worker and serve printed:\n\(notable.suffix(40).joined(separator: "\n"))"
+        )
         let completions = Self.completions([local, server, worker])
         #expect(completions.count == 300)
         #expect(completions.values.allSatisfy { $0.count == 1 && $0[0].contains("attempt=1 ") })
