@@ -5,10 +5,13 @@ import NIOCore
 import PostgresNIO
 
 /// The job driver on PostgreSQL: claims with `FOR UPDATE SKIP LOCKED`, several jobs a round trip;
-/// completions batched; enqueue joins the store's transactions and announces itself with
-/// `pg_notify`, which the store's listener turns into wake-ups for this process's workers.
+/// completions batched; enqueue joins the store's transactions, and once they commit the jobs are
+/// announced (``PostgresJobAnnouncer``) with `pg_notify`, which every store's listener turns into
+/// wake-ups for its process's workers.
 public final class PostgresJobDriver: JobQueueDriver {
     public let notifier: JobNotifier
+    /// Announces enqueued jobs once their transaction committed.
+    let announcer: PostgresJobAnnouncer
     let client: PostgresPool
     let logger: Logger
     let now: @Sendable () -> Date
@@ -28,6 +31,9 @@ public final class PostgresJobDriver: JobQueueDriver {
         self.notifier = notifier
         self.logger = logger
         self.now = now
+        announcer = PostgresJobAnnouncer(notifier: notifier, logger: logger) { queue in
+            try await client.rows("SELECT pg_notify(\(Self.channel), \(queue))", logger: logger)
+        }
         // Completions are bounded by the workers' concurrency, not by a setting.
         completions = TransactionBatcher(name: "completions", maximumPending: .max) { leases in
             try await Self.complete(leases, client: client, logger: logger, now: now())
@@ -42,21 +48,20 @@ public final class PostgresJobDriver: JobQueueDriver {
         let results = try await client.transaction(logger: logger) { connection in
             try await self.enqueue(requests, on: connection)
         }
-        for queue in Set(results.filter(\.inserted).map(\.job.queue)) { notifier.notify(queue: queue) }
+        for queue in Set(results.filter(\.inserted).map(\.job.queue)) { announcer.announce(queue: queue) }
         return results
     }
 
-    /// Enqueues the jobs with one statement inside the caller's transaction, in order, and notifies
-    /// their queues when it commits; a job whose dedupe key is taken yields the job that holds it.
+    /// Enqueues the jobs with one statement inside the caller's transaction, in order; a job whose
+    /// dedupe key is taken yields the job that holds it. The caller announces the queues of the
+    /// jobs inserted once its transaction committed (``announcer``).
     func enqueue(_ requests: [JobRequest], on connection: PostgresConnection) async throws -> [EnqueueResult]
     {
         guard !requests.isEmpty else { return [] }
         let now = now()
         let jobs = requests.map { $0.makeJob(now: now) }
-        // One statement inserts the jobs and notifies their queues (delivered when the caller commits).
         let inserted = try await connection.rows(
             """
-            WITH inserted AS (
             INSERT INTO jobs (id, queue, kind, payload, dedupe_key, state, attempt, max_attempts, run_at, errors,
                               created_at, updated_at)
             SELECT id, queue, kind, payload, NULLIF(dedupe_key, ''), state, 0, max_attempts, run_at, '[]', \(now), \(now)
@@ -66,13 +71,9 @@ public final class PostgresJobDriver: JobQueueDriver {
                         \(jobs.map(\.runAt))::timestamptz[])
                 AS t(id, queue, kind, payload, dedupe_key, state, max_attempts, run_at)
             ON CONFLICT (dedupe_key, queue) WHERE dedupe_key IS NOT NULL DO NOTHING
-            RETURNING id, queue
-            ), notified AS (
-                SELECT pg_notify(\(Self.channel), queue) FROM (SELECT DISTINCT queue FROM inserted) AS q
-            )
-            SELECT id FROM inserted UNION ALL SELECT NULL FROM notified
+            RETURNING id
             """, logger: logger)
-        let insertedIDs = Set(try inserted.compactMap { try $0.optionalString("id") })
+        let insertedIDs = Set(try inserted.map { try $0.string("id") })
         var results: [EnqueueResult] = []
         for job in jobs {
             if insertedIDs.contains(job.id) {

@@ -28,7 +28,7 @@ final class PostgresResultWriter: Sendable {
                 }
             },
             afterCommit: { batch, _ in
-                for queue in Set(batch.map(\.job.queue)) { jobDriver.notifier.notify(queue: queue) }
+                for queue in Set(batch.map(\.job.queue)) { jobDriver.announcer.announce(queue: queue) }
             })
         reports = TransactionBatcher(name: "reports", maximumPending: maximumPending, flushes: 2) { batch in
             try await client.rows(

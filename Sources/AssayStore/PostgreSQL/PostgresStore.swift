@@ -133,13 +133,17 @@ public final class PostgresStore: AssayStore {
         try await client.rows("SELECT 1", logger: logger)
     }
 
-    /// Runs the connection pool, and the pool that replaces it after an outage, until ``close()``
-    /// or cancellation.
+    /// Runs the connection pool, and the pool that replaces it after an outage, and the
+    /// announcements of enqueued jobs, until ``close()`` or cancellation.
     public func run() async {
+        async let announcements: Void = jobDriver.announcer.run()
         await client.run()
+        jobDriver.announcer.finish()
+        await announcements
     }
 
     public func close() async throws {
+        jobDriver.announcer.finish()
         await client.close()
     }
 

@@ -26,7 +26,7 @@ final class PostgresSubmissionWriter: Sendable {
             },
             afterCommit: { batch, results in
                 for queue in SubmissionBatch.queuesToWake(batch, results) {
-                    jobDriver.notifier.notify(queue: queue)
+                    jobDriver.announcer.announce(queue: queue)
                 }
             })
     }
