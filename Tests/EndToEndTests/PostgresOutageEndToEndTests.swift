@@ -23,22 +23,30 @@ struct PostgresOutageEndToEndTests {
         let stopping = Mutex(false)
     }
 
+    /// Starts `assay serve` on `databaseURL`, expects it to exit non-zero within 10 s with one
+    /// line, and returns that line.
+    func failedStartLine(_ cluster: Cluster, databaseURL: String) async throws -> String {
+        let folder = cluster.directory.appendingPathComponent("app")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var environment = cluster.environment(folder: folder)
+        environment["DATABASE_URL"] = databaseURL
+        let started = ContinuousClock.now
+        let server = try AssayProcess(
+            arguments: ["serve"], environment: environment, workingDirectory: folder)
+        #expect(try await server.exitStatus(timeout: .seconds(10)) != 0)
+        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(server.printed.split(separator: "\n").count == 1, "printed: \(server.printed)")
+        return server.printed
+    }
+
     @Test("an unknown database at start: `assay serve` exits within 10 s with one line that says so")
     func unknownDatabaseAtStart() async throws {
         try await Cluster.with { cluster in
-            let folder = cluster.directory.appendingPathComponent("app")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            var environment = cluster.environment(folder: folder)
-            environment["DATABASE_URL"] = cluster.url.replacingOccurrences(
-                of: "/postgres?", with: "/assay_no_such_database?")
-            let started = ContinuousClock.now
-            let server = try AssayProcess(
-                arguments: ["serve"], environment: environment, workingDirectory: folder)
-            #expect(try await server.exitStatus(timeout: .seconds(10)) != 0)
-            #expect(ContinuousClock.now - started < .seconds(10))
-            let lines = server.printed.split(separator: "\n")
-            #expect(lines.count == 1, "printed: \(server.printed)")
-            #expect(server.printed.contains(#"database "assay_no_such_database" does not exist"#))
+            let line = try await failedStartLine(
+                cluster,
+                databaseURL: cluster.url.replacingOccurrences(
+                    of: "/postgres?", with: "/assay_no_such_database?"))
+            #expect(line.contains(#"database "assay_no_such_database" does not exist"#))
         }
     }
 
@@ -50,22 +58,13 @@ struct PostgresOutageEndToEndTests {
             // scripts/postgres makes this one role give its password (scram-sha-256); the rest are trusted.
             try await TestDatabase.postgresExecute(
                 url: cluster.url, "CREATE ROLE assay_password_check LOGIN PASSWORD 'the-right-one'")
-            let folder = cluster.directory.appendingPathComponent("app")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            var environment = cluster.environment(folder: folder)
-            environment["DATABASE_URL"] = cluster.url.replacingOccurrences(
-                of: "//assay@", with: "//assay_password_check:not-the-password@")
-            let started = ContinuousClock.now
-            let server = try AssayProcess(
-                arguments: ["serve"], environment: environment, workingDirectory: folder)
-            #expect(try await server.exitStatus(timeout: .seconds(10)) != 0)
-            #expect(ContinuousClock.now - started < .seconds(10))
-            let lines = server.printed.split(separator: "\n")
-            #expect(lines.count == 1, "printed: \(server.printed)")
-            #expect(server.printed.contains("DATABASE_URL"))
-            #expect(
-                server.printed.contains(#"password authentication failed for user "assay_password_check""#))
-            #expect(!server.printed.contains("not-the-password"))
+            let line = try await failedStartLine(
+                cluster,
+                databaseURL: cluster.url.replacingOccurrences(
+                    of: "//assay@", with: "//assay_password_check:not-the-password@"))
+            #expect(line.contains("DATABASE_URL"))
+            #expect(line.contains(#"password authentication failed for user "assay_password_check""#))
+            #expect(!line.contains("not-the-password"))
         }
     }
 
