@@ -41,29 +41,29 @@ struct Sample: Sendable {
     }
 
     func decodeContent() throws -> SubmissionContent {
-        try AssayJSON.decoder().decode(SubmissionContent.self, from: storedContent)
+        try AssayJSON.decode(SubmissionContent.self, from: storedContent)
     }
 
     func encodeContent() throws -> Data {
-        try AssayJSON.encoder().encode(content)
+        try AssayJSON.encode(content)
     }
 
     func intake() throws -> Data {
-        let content = try AssayJSON.decoder().decode(SubmissionContent.self, from: requestBody)
+        let content = try AssayJSON.decode(SubmissionContent.self, from: requestBody)
         try content.validate(against: assessment)
-        return try AssayJSON.encoder().encode(content)
+        return try AssayJSON.encode(content)
     }
 
     func encodeEvaluation() throws -> Data {
-        try AssayJSON.encoder().encode(evaluation)
+        try AssayJSON.encode(evaluation)
     }
 
     func decodeEvaluation() throws -> Evaluation {
-        try AssayJSON.decoder().decode(Evaluation.self, from: storedEvaluation)
+        try AssayJSON.decode(Evaluation.self, from: storedEvaluation)
     }
 
     func encodeReport() throws -> Data {
-        try AssayJSON.encoder().encode(report)
+        try AssayJSON.encode(report)
     }
 
     func decodeReport() throws -> Report {
@@ -75,20 +75,19 @@ struct Sample: Sendable {
     }
 
     func scoringJob() throws -> Data {
-        let content = try AssayJSON.decoder().decode(SubmissionContent.self, from: storedContent)
+        let content = try AssayJSON.decode(SubmissionContent.self, from: storedContent)
         let evaluation = Evaluation(
             submissionID: Self.submissionID, assessmentID: assessment.id, scorer: "rubric",
             questions: RubricScorer().score(content, for: assessment), evaluatedAt: Self.date)
-        return try AssayJSON.encoder().encode(evaluation)
+        return try AssayJSON.encode(evaluation)
     }
 
     func reportJob() throws -> Data {
-        let decoder = AssayJSON.decoder()
-        let content = try decoder.decode(SubmissionContent.self, from: storedContent)
-        let evaluation = try decoder.decode(Evaluation.self, from: storedEvaluation)
+        let content = try AssayJSON.decode(SubmissionContent.self, from: storedContent)
+        let evaluation = try AssayJSON.decode(Evaluation.self, from: storedEvaluation)
         let report = ReportBuilder.build(
             submissionID: Self.submissionID, assessment: assessment, content: content, evaluation: evaluation,
             generatedAt: Self.date)
-        return try AssayJSON.encoder().encode(report)
+        return try AssayJSON.encode(report)
     }
 }
