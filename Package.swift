@@ -13,6 +13,8 @@ let package = Package(
         .executable(name: "assay", targets: ["assay"]),
         .executable(name: "assay-bench", targets: ["assay-bench"]),
         .executable(name: "assay-servicebus-emulator", targets: ["assay-servicebus-emulator"]),
+        // The domain alone, for the micro-benchmarks package (Benchmarks/), which builds nothing else.
+        .library(name: "AssayCore", targets: ["AssayCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -69,7 +71,8 @@ let package = Package(
         .target(
             name: "AssayServer",
             dependencies: [
-                "AssayCore", "AssayLLM", "AssayPipeline", "AssayStore", "AzureServiceBus", "JobQueue", "ServiceBusQueue",
+                "AssayCore", "AssayLLM", "AssayPipeline", "AssayStore", "AzureServiceBus", "JobQueue",
+                "ServiceBusQueue",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

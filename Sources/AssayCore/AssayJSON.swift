@@ -11,7 +11,7 @@ import Foundation
 /// let assessment = try AssayJSON.decoder().decode(Assessment.self, from: body)
 /// ```
 public enum AssayJSON {
-    private static let fractionalSecondsStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+    static let fractionalSecondsStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 
     /// Returns a new encoder with sorted keys and ISO 8601 dates with fractional seconds.
     public static func encoder() -> JSONEncoder {
@@ -30,10 +30,7 @@ public enum AssayJSON {
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
             let text = try container.decode(String.self)
-            if let date = try? Date(text, strategy: fractionalSecondsStyle) {
-                return date
-            }
-            if let date = try? Date(text, strategy: .iso8601) {
+            if let date = date(fromISO8601: text) {
                 return date
             }
             throw DecodingError.dataCorruptedError(
@@ -42,5 +39,13 @@ public enum AssayJSON {
             )
         }
         return decoder
+    }
+
+    // A date in ISO 8601, with or without fractional seconds.
+    static func date(fromISO8601 text: String) -> Date? {
+        if let date = try? Date(text, strategy: fractionalSecondsStyle) {
+            return date
+        }
+        return try? Date(text, strategy: .iso8601)
     }
 }

@@ -39,6 +39,21 @@ public struct Evaluation: Codable, Sendable, Equatable {
         self.modelCalls = modelCalls
     }
 
+    // An evaluation as it was stored, with the totals it was stored with.
+    init(
+        submissionID: String, assessmentID: String, scorer: String, questions: [QuestionScore],
+        totalPoints: Double, maxPoints: Double, evaluatedAt: Date
+    ) {
+        self.submissionID = submissionID
+        self.assessmentID = assessmentID
+        self.scorer = scorer
+        self.questions = questions
+        self.totalPoints = totalPoints
+        self.maxPoints = maxPoints
+        self.evaluatedAt = evaluatedAt
+        self.modelCalls = nil
+    }
+
     private enum CodingKeys: String, CodingKey {
         case submissionID = "submission_id"
         case assessmentID = "assessment_id"

@@ -125,11 +125,10 @@ public struct SubmissionWork: Sendable, Equatable {
 extension SubmissionWork {
     /// A submission's work from its stored row: its content and evaluation are JSON documents.
     init(id: String, assessmentID: String, content: Data, evaluation: Data?, hasReport: Bool) throws {
-        let decoder = AssayJSON.decoder()
         self.init(
             id: id, assessmentID: assessmentID,
-            content: try decoder.decode(SubmissionContent.self, from: content),
-            evaluation: try evaluation.map { try decoder.decode(Evaluation.self, from: $0) },
+            content: try AssayJSON.decode(SubmissionContent.self, from: content),
+            evaluation: try evaluation.map { try AssayJSON.decode(Evaluation.self, from: $0) },
             hasReport: hasReport)
     }
 }

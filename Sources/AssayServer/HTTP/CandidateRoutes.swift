@@ -48,7 +48,7 @@ extension AssayRouter {
         let body = try await request.jsonBody(context: context)
         let idempotencyKey = try idempotencyKey(of: request)
         let assessment = try await findAssessment(context: context, dependencies: dependencies)
-        let content = try AssayJSON.decoder().decode(SubmissionContent.self, from: body)
+        let content = try AssayJSON.decode(SubmissionContent.self, from: body)
         let intake = SubmissionIntake(
             store: dependencies.store, scoringQueue: dependencies.scoringQueue,
             maxAttempts: dependencies.retryPolicy.maxAttempts, now: dependencies.now)

@@ -276,7 +276,7 @@ public final class PostgresStore: AssayStore {
     private static func submission(from row: PostgresRandomAccessRow) throws -> SubmissionRecord {
         SubmissionRecord(
             id: try row.string("id"), assessmentID: try row.string("assessment_id"),
-            content: try AssayJSON.decoder().decode(SubmissionContent.self, from: row.textData("content")),
+            content: try AssayJSON.decode(SubmissionContent.self, from: row.textData("content")),
             status: SubmissionStatus(rawValue: try row.string("status")) ?? .queued,
             createdAt: try row.date("created_at"))
     }
@@ -292,7 +292,7 @@ public final class PostgresStore: AssayStore {
             "SELECT document::text AS document FROM evaluations WHERE submission_id = \(submissionID)",
             logger: logger)
         return try rows.first.map {
-            try AssayJSON.decoder().decode(Evaluation.self, from: $0.textData("document"))
+            try AssayJSON.decode(Evaluation.self, from: $0.textData("document"))
         }
     }
 

@@ -187,7 +187,7 @@ public final class SQLiteStore: AssayStore {
     private static func submission(from row: SQLiteRow) throws -> SubmissionRecord {
         SubmissionRecord(
             id: row.string("id") ?? "", assessmentID: row.string("assessment_id") ?? "",
-            content: try AssayJSON.decoder().decode(SubmissionContent.self, from: row.data("content")),
+            content: try AssayJSON.decode(SubmissionContent.self, from: row.data("content")),
             status: SubmissionStatus(rawValue: row.string("status") ?? "") ?? .queued,
             createdAt: row.date("created_at") ?? .distantPast)
     }
@@ -202,7 +202,7 @@ public final class SQLiteStore: AssayStore {
         let rows = try await pool.read(
             "SELECT document FROM evaluations WHERE submission_id = \(submissionID)")
         return try rows.first.map {
-            try AssayJSON.decoder().decode(Evaluation.self, from: $0.data("document"))
+            try AssayJSON.decode(Evaluation.self, from: $0.data("document"))
         }
     }
 

@@ -10,7 +10,7 @@ struct PendingEvaluation: Sendable {
 
     init(_ evaluation: Evaluation, job: JobRequest) throws {
         self.evaluation = evaluation
-        document = try AssayJSON.encoder().encode(evaluation)
+        document = try AssayJSON.encode(evaluation)
         self.job = job
     }
 }
@@ -22,6 +22,6 @@ struct PendingReport: Sendable {
 
     init(_ report: Report) throws {
         self.report = report
-        document = try AssayJSON.encoder().encode(report)
+        document = try AssayJSON.encode(report)
     }
 }

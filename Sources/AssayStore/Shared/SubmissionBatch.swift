@@ -10,7 +10,7 @@ struct PendingSubmission: Sendable {
 
     init(_ submission: NewSubmission, job: JobRequest) throws {
         self.submission = submission
-        content = try AssayJSON.encoder().encode(submission.content)
+        content = try AssayJSON.encode(submission.content)
         self.job = job
     }
 }
