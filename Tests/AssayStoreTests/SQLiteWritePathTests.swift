@@ -1,0 +1,63 @@
+import AssayCore
+import AssayTestSupport
+import Foundation
+import JobQueue
+import Testing
+
+@testable import AssayStore
+
+/// What a submission's jobs write on SQLite, beyond what the shared suites check: no row written
+/// for nothing.
+@Suite("SQLite: the write path of a submission and its jobs", .timeLimit(.minutes(1)))
+struct SQLiteWritePathTests {
+    func withSQLite(_ body: (SQLiteStore, StoreFixture) async throws -> Void) async throws {
+        try await StoreFixture.with(.sqlite) { fixture in
+            try await body(try #require(fixture.store as? SQLiteStore), fixture)
+        }
+    }
+
+    /// Claims the one job due in `queue`.
+    func claim(_ fixture: StoreFixture, _ queue: String) async throws -> JobLease {
+        let jobs = try await fixture.store.jobs.claimNextJobs(
+            queue: queue, limit: 1, owner: "w", leaseDuration: .seconds(30))
+        return try #require(jobs.first?.lease)
+    }
+
+    @Test("a submission's row is written once per change of its status, from submit to report")
+    func statusWrittenOnlyWhenItChanges() async throws {
+        try await withSQLite { store, fixture in
+            // Counts, on the writer connection, every write of a submission's status.
+            try await store.pool.transaction { connection in
+                try await connection.run("CREATE TEMP TABLE status_writes (status TEXT NOT NULL)")
+                try await connection.run(
+                    """
+                    CREATE TEMP TRIGGER count_status_writes AFTER UPDATE OF status ON main.submissions
+                    BEGIN INSERT INTO status_writes VALUES (NEW.status); END
+                    """)
+            }
+            let new = fixture.newSubmission()
+            _ = try await store.insertSubmission(new, job: fixture.scoringJob(for: new.id))
+            let scoring = try await claim(fixture, "scoring-jobs")
+            let evaluation = try await RubricScorer().evaluate(
+                submissionID: new.id, content: new.content, for: fixture.assessment, at: fixture.clock.now())
+            try await store.insertEvaluation(
+                evaluation,
+                job: JobRequest(queue: "report-jobs", kind: "k", payload: Data("{}".utf8), dedupeKey: new.id))
+            try await store.jobs.complete(scoring)
+            let reporting = try await claim(fixture, "report-jobs")
+            try await store.insertReport(
+                ReportBuilder.build(
+                    submissionID: new.id, assessment: fixture.assessment, content: new.content,
+                    evaluation: evaluation, generatedAt: fixture.clock.now()))
+            try await store.jobs.complete(reporting)
+
+            let writes = try await store.pool.transaction { connection in
+                try await connection.run("SELECT status FROM status_writes ORDER BY rowid").compactMap {
+                    $0.string("status")
+                }
+            }
+            #expect(writes == ["scoring", "reporting", "completed"])
+            #expect(try await store.submission(id: new.id)?.status == .completed)
+        }
+    }
+}
