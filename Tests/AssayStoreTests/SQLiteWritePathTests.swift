@@ -60,4 +60,45 @@ struct SQLiteWritePathTests {
             #expect(try await store.submission(id: new.id)?.status == .completed)
         }
     }
+
+    /// Stores `rounds` × 20 submissions one commit each, pausing after each round; returns the
+    /// size of the WAL file then.
+    func walSize(of store: SQLiteStore, path: String, rounds: Int) async throws -> Int {
+        let assessment = try AssayFixture.sampleAssessment()
+        try await store.insertAssessment(assessment, at: Date())
+        for _ in 0..<rounds {
+            for _ in 0..<20 {
+                let new = NewSubmission(
+                    id: UUID().uuidString, assessmentID: assessment.id,
+                    content: SubmissionContent(
+                        candidate: Candidate(name: "Ada", email: "ada@example.com"),
+                        answers: [Answer(questionID: assessment.questions[0].id, answer: .text("b"))]),
+                    idempotencyKey: nil, requestFingerprint: nil, createdAt: Date())
+                _ = try await store.insertSubmission(
+                    new,
+                    job: JobRequest(
+                        queue: "scoring-jobs", kind: "k", payload: Data("{}".utf8), dedupeKey: new.id))
+            }
+            try await Task.sleep(for: .milliseconds(30))
+        }
+        let attributes = try FileManager.default.attributesOfItem(atPath: path + "-wal")
+        return try #require(attributes[.size] as? Int)
+    }
+
+    @Test("the running store's checkpoints keep the WAL a fraction of what the writer alone lets it grow to")
+    func checkpointKeepsTheWALBounded() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let running = directory.path("running.sqlite")
+        let idle = directory.path("idle.sqlite")
+        let runningStore = try await SQLiteStore.open(
+            path: running, checkpointInterval: .milliseconds(5), logger: TestDatabase.quiet)
+        let idleStore = try await SQLiteStore.open(path: idle, logger: TestDatabase.quiet)
+        let checkpointed = try await runningStore.whileRunning {
+            try await walSize(of: runningStore, path: running, rounds: 10)
+        }
+        let unchecked = try await walSize(of: idleStore, path: idle, rounds: 10)
+        try await idleStore.close()
+        #expect(checkpointed * 3 < unchecked, "WAL \(checkpointed) bytes checkpointed, \(unchecked) not")
+    }
 }

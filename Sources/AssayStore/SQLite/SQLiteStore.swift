@@ -15,10 +15,12 @@ public final class SQLiteStore: AssayStore {
     /// A folder it creates has mode 0700, and a database file it creates mode 0600, which SQLite
     /// gives its `-wal` and `-shm` files too: candidates' answers are for the owner's eyes only.
     /// At most `maximumPendingWrites` writes of each kind wait for their transaction; more fail
-    /// with ``StoreError/overloaded(pending:)``.
+    /// with ``StoreError/overloaded(pending:)``. While ``run()`` runs, the WAL is checkpointed
+    /// every `checkpointInterval` that saw a write, off the writer's commits.
     public static func open(
         path: String, migrate: Bool = true, notifier: JobNotifier = JobNotifier(),
-        maximumPendingWrites: Int = 4096, logger: Logger, now: @escaping @Sendable () -> Date = Date.init
+        maximumPendingWrites: Int = 4096, checkpointInterval: Duration = .milliseconds(100), logger: Logger,
+        now: @escaping @Sendable () -> Date = Date.init
     ) async throws -> SQLiteStore {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(
@@ -26,7 +28,8 @@ public final class SQLiteStore: AssayStore {
         SQLiteConnectionPool.createPrivateFile(path: path)
         let pool = try await SQLiteConnectionPool.open(path: path, readerCount: 4, logger: logger)
         let store = SQLiteStore(
-            pool: pool, notifier: notifier, maximumPendingWrites: maximumPendingWrites, now: now)
+            pool: pool, notifier: notifier, maximumPendingWrites: maximumPendingWrites,
+            checkpointInterval: checkpointInterval, logger: logger, now: now)
         if migrate {
             let applied = try await store.migrate()
             if !applied.isEmpty {
@@ -39,9 +42,11 @@ public final class SQLiteStore: AssayStore {
 
     private init(
         pool: SQLiteConnectionPool, notifier: JobNotifier, maximumPendingWrites: Int,
-        now: @escaping @Sendable () -> Date
+        checkpointInterval: Duration, logger: Logger, now: @escaping @Sendable () -> Date
     ) {
         self.pool = pool
+        self.checkpointInterval = checkpointInterval
+        self.logger = logger
         self.jobDriver = SQLiteJobDriver(pool: pool, notifier: notifier, now: now)
         self.jobs = jobDriver
         self.submissionWriter = SQLiteSubmissionWriter(
@@ -51,6 +56,8 @@ public final class SQLiteStore: AssayStore {
     }
 
     private let jobDriver: SQLiteJobDriver
+    private let checkpointInterval: Duration
+    private let logger: Logger
     /// Finished at ``close()``, which ends ``run()``.
     private let closed = AsyncStream<Void>.makeStream()
     private let submissionWriter: SQLiteSubmissionWriter
@@ -71,9 +78,27 @@ public final class SQLiteStore: AssayStore {
         if let failure = pool.writeFailure { throw failure }
     }
 
-    /// SQLite needs nothing running beside the store: waits until ``close()`` or cancellation.
+    /// Checkpoints the WAL every checkpoint interval that saw a write, until ``close()`` or
+    /// cancellation.
     public func run() async {
-        for await _ in closed.stream {}
+        await withTaskGroup { group in
+            group.addTask { for await _ in self.closed.stream {} }
+            group.addTask { await self.checkpointLoop() }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func checkpointLoop() async {
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: checkpointInterval)
+                try await pool.checkpointIfWritten()
+            } catch {
+                guard !Task.isCancelled else { return }
+                logger.warning("WAL checkpoint failed", metadata: ["error": .string("\(error)")])
+            }
+        }
     }
 
     public func close() async throws {
