@@ -4,8 +4,9 @@ import SQLiteNIO
 
 /// The job driver on SQLite: jobs live in the store's database and enqueue joins its transactions.
 ///
-/// Claims run on the single writer connection (and `BEGIN IMMEDIATE` between processes), so two
-/// workers can never claim the same job.
+/// Claims run on the single writer connection, each one statement, which takes SQLite's write
+/// lock before it reads (as `BEGIN IMMEDIATE` would) between processes, so two workers can never
+/// claim the same job.
 public final class SQLiteJobDriver: JobQueueDriver {
     public let notifier: JobNotifier
     let pool: SQLiteConnectionPool
