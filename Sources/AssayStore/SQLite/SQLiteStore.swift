@@ -53,6 +53,17 @@ public final class SQLiteStore: AssayStore {
             pool: pool, jobDriver: jobDriver, maximumPending: maximumPendingWrites)
         self.resultWriter = SQLiteResultWriter(
             pool: pool, jobDriver: jobDriver, maximumPending: maximumPendingWrites)
+        // Two reads in flight, on two of the reader connections, while the next batch gathers.
+        self.workReads = RequestBatcher(
+            name: "submission_reads", maximumBatch: 256, maximumPending: maximumPendingWrites, flushes: 2
+        ) { ids in
+            do {
+                let found = try await Self.submissionWork(ids: ids, pool: pool)
+                return ids.map { found[$0] ?? .success(nil) }
+            } catch {
+                return ids.map { _ in .failure(error) }
+            }
+        }
     }
 
     private let jobDriver: SQLiteJobDriver
@@ -62,6 +73,7 @@ public final class SQLiteStore: AssayStore {
     private let closed = AsyncStream<Void>.makeStream()
     private let submissionWriter: SQLiteSubmissionWriter
     private let resultWriter: SQLiteResultWriter
+    private let workReads: RequestBatcher<String, SubmissionWork?>
     private let assessmentCache = Mutex<[String: Assessment]>([:])
     private static let assessmentCacheLimit = 1000
 
@@ -160,20 +172,34 @@ public final class SQLiteStore: AssayStore {
         try await Self.submission(id: id, on: pool.read)
     }
 
+    /// One submission with what its jobs need; the reads that arrive together share one statement.
     public func submissionWork(id: String) async throws -> SubmissionWork? {
+        try await workReads.submit(id)
+    }
+
+    /// The submissions of `ids` that exist, each decoded alone: a row that does not decode fails
+    /// only its own reader.
+    private static func submissionWork(ids: [String], pool: SQLiteConnectionPool) async throws
+        -> [String: Result<SubmissionWork?, any Error>]
+    {
         let rows = try await pool.read(
             """
             SELECT s.id, s.assessment_id, s.content, e.document AS evaluation,
                    EXISTS (SELECT 1 FROM reports r WHERE r.submission_id = s.id) AS has_report
             FROM submissions s LEFT JOIN evaluations e ON e.submission_id = s.id
-            WHERE s.id = \(id)
+            WHERE s.id IN (\(SQLiteQuery.joined(Set(ids).map { "\($0)" })))
             """)
-        return try rows.first.map { row in
-            try SubmissionWork(
-                id: row.string("id") ?? id, assessmentID: row.string("assessment_id") ?? "",
-                content: row.data("content"), evaluation: row.string("evaluation").map { Data($0.utf8) },
-                hasReport: row.int("has_report") != 0)
+        var found: [String: Result<SubmissionWork?, any Error>] = [:]
+        for row in rows {
+            guard let id = row.string("id") else { continue }
+            found[id] = Result {
+                try SubmissionWork(
+                    id: id, assessmentID: row.string("assessment_id") ?? "",
+                    content: row.data("content"), evaluation: row.string("evaluation").map { Data($0.utf8) },
+                    hasReport: row.int("has_report") != 0)
+            }
         }
+        return found
     }
 
     /// A page of submissions, newest first; only the filters asked for are in the statement, so
