@@ -116,52 +116,6 @@ struct StoreTests {
         }
     }
 
-    @Test(
-        "reads of submissions' work made at once each get their own submission, or nil for an unknown id",
-        arguments: TestBackend.allCases)
-    func concurrentWorkReads(backend: TestBackend) async throws {
-        try await StoreFixture.with(backend) { fixture in
-            let store = fixture.store
-            var ids: [String] = []
-            for _ in 0..<20 {
-                let new = fixture.newSubmission()
-                _ = try await store.insertSubmission(new, job: fixture.scoringJob(for: new.id))
-                ids.append(new.id)
-            }
-            let evaluation = Evaluation(
-                submissionID: ids[0], assessmentID: fixture.assessment.id, scorer: "rubric",
-                questions: [QuestionScore(questionID: "q1", points: 1, maxPoints: 1, feedback: "Correct.")],
-                evaluatedAt: fixture.clock.now())
-            try await store.insertEvaluation(
-                evaluation,
-                job: JobRequest(
-                    queue: "report-jobs", kind: "build-report", payload: Data(), dedupeKey: ids[0]))
-            let asked = ids + ids + ["no-such-submission"]
-            let read = try await withThrowingTaskGroup { group in
-                for id in asked {
-                    group.addTask {
-                        let work = try await store.submissionWork(id: id)
-                        return (id, work)
-                    }
-                }
-                var read: [(String, SubmissionWork?)] = []
-                for try await result in group { read.append(result) }
-                return read
-            }
-            #expect(read.count == asked.count)
-            for (id, work) in read {
-                if id == "no-such-submission" {
-                    #expect(work == nil)
-                    continue
-                }
-                #expect(work?.id == id)
-                #expect(work?.assessmentID == fixture.assessment.id)
-                #expect(work?.evaluation == (id == ids[0] ? evaluation : nil))
-                #expect(work?.hasReport == false)
-            }
-        }
-    }
-
     @Test("a dead job marks its submission failed", arguments: TestBackend.allCases)
     func failedStatus(backend: TestBackend) async throws {
         try await StoreFixture.with(backend) { fixture in

@@ -9,10 +9,6 @@ import Synchronization
 /// sees "database is locked", and WAL mode lets readers run beside the writer. Between processes
 /// the busy timeout makes writers wait their turn.
 ///
-/// The writer's commits leave the WAL's checkpoint to ``checkpointIfWritten()``, which the store
-/// runs now and then on a reader connection; the writer checkpoints by itself only past
-/// ``writerCheckpointPages``, so that the WAL stays bounded even when nothing calls it.
-///
 /// A write that fails because the database is read-only, full, or locked by another process past
 /// the busy timeout throws ``StoreError/readOnly(_:)``, ``StoreError/full(_:)`` or
 /// ``StoreError/busy(_:)``, and the pool remembers it until a write succeeds: ``writeFailure``.
@@ -25,13 +21,6 @@ final class SQLiteConnectionPool: Sendable {
     /// statement runs on it, since SQLite must not close a handle another thread is using.
     private let readState = Mutex((inFlight: 0, closed: false))
     private let lastWriteFailure = Mutex<StoreError?>(nil)
-    /// Writes that succeeded, and how many of them the last checkpoint had seen.
-    private let writes = Atomic<Int>(0)
-    private let writesCheckpointed = Atomic<Int>(0)
-
-    /// The WAL's size, in pages, past which the writer's commit checkpoints by itself (SQLite's
-    /// default is 1,000): a safety net for a store whose checkpoint loop is not running.
-    static let writerCheckpointPages = 10_000
 
     /// Why the last write failed, if the database refused it and no write has succeeded since.
     var writeFailure: StoreError? { lastWriteFailure.withLock { $0 } }
@@ -44,7 +33,6 @@ final class SQLiteConnectionPool: Sendable {
     static func open(path: String, readerCount: Int, logger: Logger) async throws -> SQLiteConnectionPool {
         let writer = try await openConnection(path: path, logger: logger)
         try await writer.run("PRAGMA journal_mode = WAL")
-        try await writer.run("PRAGMA wal_autocheckpoint = \(unsafeRaw: String(writerCheckpointPages))")
         var readers: [SQLiteConnection] = []
         for _ in 0..<readerCount {
             let reader = try await openConnection(path: path, logger: logger)
@@ -104,7 +92,6 @@ final class SQLiteConnectionPool: Sendable {
         do {
             let result = try await write()
             lastWriteFailure.withLock { $0 = nil }
-            writes.add(1, ordering: .relaxed)
             return result
         } catch let error as SQLiteError {
             guard let refusal = Self.refusal(error) else { throw error }
@@ -134,15 +121,6 @@ final class SQLiteConnectionPool: Sendable {
         defer { readState.withLock { $0.inFlight -= 1 } }
         let index = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue
         return try await readers[index % readers.count].run(query)
-    }
-
-    /// Copies the pages committed to the WAL into the database file, unless nothing was written
-    /// since the last time: a passive checkpoint on a reader connection, which waits for no one
-    /// and which no commit waits for.
-    func checkpointIfWritten() async throws {
-        let written = writes.load(ordering: .relaxed)
-        guard writesCheckpointed.exchange(written, ordering: .relaxed) != written else { return }
-        _ = try await read("PRAGMA wal_checkpoint(PASSIVE)")
     }
 
     private func checkOpen() throws {

@@ -4,9 +4,8 @@ import SQLiteNIO
 
 /// The job driver on SQLite: jobs live in the store's database and enqueue joins its transactions.
 ///
-/// Claims run on the single writer connection, each one statement, which takes SQLite's write
-/// lock before it reads (as `BEGIN IMMEDIATE` would) between processes, so two workers can never
-/// claim the same job.
+/// Claims run on the single writer connection (and `BEGIN IMMEDIATE` between processes), so two
+/// workers can never claim the same job.
 public final class SQLiteJobDriver: JobQueueDriver {
     public let notifier: JobNotifier
     let pool: SQLiteConnectionPool
@@ -21,7 +20,7 @@ public final class SQLiteJobDriver: JobQueueDriver {
         self.now = now
         // Completions are bounded by the workers' concurrency, not by a setting.
         completions = TransactionBatcher(name: "completions", maximumPending: .max) { leases in
-            try await Self.complete(leases, in: pool, now: now())
+            try await pool.transaction { try await Self.complete(leases, on: $0, now: now()) }
         }
         // A broker worker claims each delivery by id; the claims that arrive together share one
         // write transaction instead of queueing for the writer one by one.
@@ -83,52 +82,47 @@ public final class SQLiteJobDriver: JobQueueDriver {
         return results
     }
 
-    /// Claims with one statement, its own transaction: it also makes dead the expired jobs that
-    /// have no attempt left, which it returns too (and the result leaves out).
     public func claimNextJobs(
         queue: String, limit: Int, owner: String, leaseDuration: Duration, overdueBy: Duration
     ) async throws -> [Job] {
         let now = now()
         let expiry = now + leaseDuration.seconds
-        // Only an expired lease's job is running among the rows this statement changes.
-        let exhausted: SQLiteQuery = "state = 'running' AND attempt >= max_attempts"
-        let rows = try await pool.write(
-            """
-            UPDATE jobs SET
-                errors = CASE WHEN state = 'running'
-                    THEN json_insert(errors, '$[#]', json_object('attempt', attempt, 'failed_at', \(now),
-                                                                 'message', \(JobLeaseExpiry.message)))
-                    ELSE errors END,
-                state = CASE WHEN \(exhausted) THEN 'dead' ELSE 'running' END,
-                attempt = CASE WHEN \(exhausted) THEN attempt ELSE attempt + 1 END,
-                lease_owner = CASE WHEN \(exhausted) THEN NULL ELSE \(owner) END,
-                lease_expires_at = CASE WHEN \(exhausted) THEN NULL ELSE \(expiry) END,
-                relay_owner = CASE WHEN \(exhausted) THEN relay_owner END,
-                relay_until = CASE WHEN \(exhausted) THEN relay_until END,
-                updated_at = \(now)
-            WHERE id IN (
-                SELECT id FROM jobs
+        let rows = try await pool.transaction { connection in
+            try await connection.run(
+                """
+                UPDATE jobs SET state = 'dead', lease_owner = NULL, lease_expires_at = NULL, updated_at = \(now),
+                    errors = json_insert(errors, '$[#]', json_object('attempt', attempt, 'failed_at', \(now),
+                                                                     'message', \(JobLeaseExpiry.message)))
                 WHERE queue = \(queue) AND state = 'running' AND lease_expires_at <= \(now)
                   AND attempt >= max_attempts
-                UNION ALL
-                SELECT id FROM (
-                    SELECT * FROM (
-                        SELECT id, run_at FROM jobs
-                        WHERE queue = \(queue) AND state IN ('available', 'scheduled')
-                          AND run_at <= \(now - overdueBy.seconds)
-                          AND (relay_until IS NULL OR relay_until <= \(now))
-                        ORDER BY run_at LIMIT \(limit))
-                    UNION ALL
-                    SELECT * FROM (
-                        SELECT id, run_at FROM jobs
-                        WHERE queue = \(queue) AND state = 'running' AND lease_expires_at <= \(now)
-                          AND attempt < max_attempts
-                        ORDER BY lease_expires_at LIMIT \(limit))
-                    ORDER BY run_at LIMIT \(limit)))
-            RETURNING *
-            """)
-        return try rows.filter { $0.string("state") == JobState.running.rawValue }.map(Self.job(from:))
-            .sorted { ($0.runAt, $0.id) < ($1.runAt, $1.id) }
+                """)
+            return try await connection.run(
+                """
+                UPDATE jobs SET
+                    errors = CASE WHEN state = 'running'
+                        THEN json_insert(errors, '$[#]', json_object('attempt', attempt, 'failed_at', \(now),
+                                                                     'message', \(JobLeaseExpiry.message)))
+                        ELSE errors END,
+                    state = 'running', attempt = attempt + 1, lease_owner = \(owner),
+                    lease_expires_at = \(expiry), relay_owner = NULL, relay_until = NULL, updated_at = \(now)
+                WHERE id IN (
+                    SELECT id FROM (
+                        SELECT * FROM (
+                            SELECT id, run_at FROM jobs
+                            WHERE queue = \(queue) AND state IN ('available', 'scheduled')
+                              AND run_at <= \(now - overdueBy.seconds)
+                              AND (relay_until IS NULL OR relay_until <= \(now))
+                            ORDER BY run_at LIMIT \(limit))
+                        UNION ALL
+                        SELECT * FROM (
+                            SELECT id, run_at FROM jobs
+                            WHERE queue = \(queue) AND state = 'running' AND lease_expires_at <= \(now)
+                            ORDER BY lease_expires_at LIMIT \(limit))
+                    ) ORDER BY run_at LIMIT \(limit))
+                RETURNING *
+                """)
+        }
+        return try rows.map(Self.job(from:)).sorted { ($0.runAt, $0.id) < ($1.runAt, $1.id) }
     }
 
     public func claimJob(id: String, attempt: Int?, owner: String, leaseDuration: Duration) async throws
@@ -188,21 +182,27 @@ public final class SQLiteJobDriver: JobQueueDriver {
         try await completions.submit(lease)
     }
 
-    /// Completes the leases' jobs with one statement, its own transaction; the `jobs_completed_count`
-    /// trigger counts them by the minute (``JobCompletionCounts``).
-    private static func complete(_ leases: [JobLease], in pool: SQLiteConnectionPool, now: Date)
+    private static func complete(_ leases: [JobLease], on connection: SQLiteConnection, now: Date)
         async throws
         -> [Result<Void, any Error>]
     {
-        let rows = try await pool.write(
+        let rows = try await connection.run(
             """
             UPDATE jobs SET state = 'completed', completed_at = \(now), updated_at = \(now),
                 lease_owner = NULL, lease_expires_at = NULL
             FROM (VALUES \(SQLiteQuery.joined(leases.map { "(\($0.jobID), \($0.attempt), \($0.owner))" }))) AS done
             WHERE jobs.id = done.column1 AND jobs.attempt = done.column2 AND jobs.lease_owner = done.column3
               AND jobs.state = 'running'
-            RETURNING jobs.id
+            RETURNING jobs.id, jobs.queue
             """)
+        let minute = JobCompletionCounts.minute(of: now)
+        for (queue, done) in Dictionary(grouping: rows.compactMap { $0.string("queue") }, by: { $0 }) {
+            try await connection.run(
+                """
+                INSERT INTO job_completions (queue, minute, completed) VALUES (\(queue), \(minute), \(done.count))
+                ON CONFLICT (queue, minute) DO UPDATE SET completed = completed + excluded.completed
+                """)
+        }
         let completed = Set(rows.compactMap { $0.string("id") })
         return leases.map {
             completed.contains($0.jobID) ? .success(()) : .failure(JobQueueError.leaseLost($0))
@@ -269,7 +269,7 @@ public final class SQLiteJobDriver: JobQueueDriver {
 
     public func statistics(queues: [String]) async throws -> [String: QueueStatistics] {
         let now = now()
-        // One indexed count per queue and state (jobs_due, jobs_leased, jobs_dead), and completions from their
+        // One indexed count per queue and state (jobs_due, jobs_state), and completions from their
         // per-minute counts: nothing here walks the whole table.
         let named = try JSONEncoder().encode(queues)
         let rows = try await pool.read(

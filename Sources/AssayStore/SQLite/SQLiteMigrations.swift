@@ -203,68 +203,7 @@ enum SQLiteMigrations {
         Migration(
             version: 8, name: "the attempts each run of a retried job gets",
             statements: ["ALTER TABLE jobs ADD COLUMN attempts_per_run INTEGER"]),
-        // Fewer writes per job. A status refresh rewrites the submission only when its status
-        // changes (most refreshes change nothing), and a new job refreshes only a `failed`
-        // submission, the one status a job's arrival can change (as PostgreSQL's migration 9). A
-        // completion is counted by a trigger, so that completing a batch is one statement. And
-        // `jobs_state`, which every change of state had to keep, goes: the counts by state read the
-        // partial indexes of their state (`jobs_due`, `jobs_leased`, `jobs_dead`).
-        Migration(
-            version: 9, name: "status refreshed only when it changes, completions counted by a trigger",
-            statements: [
-                "DROP INDEX jobs_state",
-                "DROP TRIGGER jobs_inserted_submission_status",
-                "DROP TRIGGER jobs_updated_submission_status",
-                "DROP TRIGGER evaluations_submission_status",
-                "DROP TRIGGER reports_submission_status",
-                """
-                CREATE TRIGGER jobs_inserted_submission_status AFTER INSERT ON jobs
-                WHEN NEW.dedupe_key IS NOT NULL
-                    AND EXISTS (SELECT 1 FROM submissions WHERE id = NEW.dedupe_key AND status = 'failed')
-                BEGIN
-                    \(unsafeRaw: refreshStatus(id: "NEW.dedupe_key"));
-                END
-                """,
-                """
-                CREATE TRIGGER jobs_updated_submission_status AFTER UPDATE OF state, attempt ON jobs
-                WHEN NEW.dedupe_key IS NOT NULL AND (OLD.state IS NOT NEW.state OR OLD.attempt IS NOT NEW.attempt)
-                BEGIN
-                    \(unsafeRaw: refreshStatus(id: "NEW.dedupe_key"));
-                END
-                """,
-                """
-                CREATE TRIGGER evaluations_submission_status AFTER INSERT ON evaluations
-                BEGIN
-                    \(unsafeRaw: refreshStatus(id: "NEW.submission_id"));
-                END
-                """,
-                """
-                CREATE TRIGGER reports_submission_status AFTER INSERT ON reports
-                BEGIN
-                    \(unsafeRaw: refreshStatus(id: "NEW.submission_id"));
-                END
-                """,
-                """
-                CREATE TRIGGER jobs_completed_count AFTER UPDATE OF state ON jobs
-                WHEN NEW.state = 'completed' AND OLD.state IS NOT 'completed'
-                BEGIN
-                    INSERT INTO job_completions (queue, minute, completed)
-                    VALUES (NEW.queue, CAST(NEW.completed_at / 60 AS INTEGER) * 60.0, 1)
-                    ON CONFLICT (queue, minute) DO UPDATE SET completed = completed + 1;
-                END
-                """,
-            ]),
     ]
-
-    /// The statement that stores the derived status of the submission whose id is the SQL
-    /// expression `id`, and writes nothing when it is the stored one already.
-    private static func refreshStatus(id: String) -> String {
-        """
-        UPDATE submissions SET status = fresh.status
-        FROM (SELECT \(SubmissionStatusSQL.derived(id: id)) AS status) AS fresh
-        WHERE submissions.id = \(id) AND submissions.status IS NOT fresh.status
-        """
-    }
 
     /// Applies the steps this database has not seen yet; safe when several processes start at once.
     static func apply(to pool: SQLiteConnectionPool) async throws -> [Int] {

@@ -28,17 +28,18 @@ final class SQLiteResultWriter: Sendable {
             afterCommit: { batch, _ in
                 for queue in Set(batch.map(\.job.queue)) { jobDriver.notifier.notify(queue: queue) }
             })
-        // One statement, its own transaction.
         reports = TransactionBatcher(name: "reports", maximumPending: maximumPending) { batch in
-            let rows = batch.map { pending -> SQLiteQuery in
-                "(\(pending.report.submissionID), \(json: pending.document), \(pending.report.generatedAt))"
+            try await pool.transaction { connection in
+                let rows = batch.map { pending -> SQLiteQuery in
+                    "(\(pending.report.submissionID), \(json: pending.document), \(pending.report.generatedAt))"
+                }
+                try await connection.run(
+                    """
+                    INSERT INTO reports (submission_id, document, created_at) VALUES \(SQLiteQuery.joined(rows))
+                    ON CONFLICT (submission_id) DO NOTHING
+                    """)
+                return batch.map { _ in .success(()) }
             }
-            try await pool.write(
-                """
-                INSERT INTO reports (submission_id, document, created_at) VALUES \(SQLiteQuery.joined(rows))
-                ON CONFLICT (submission_id) DO NOTHING
-                """)
-            return batch.map { _ in .success(()) }
         }
     }
 

@@ -15,12 +15,10 @@ public final class SQLiteStore: AssayStore {
     /// A folder it creates has mode 0700, and a database file it creates mode 0600, which SQLite
     /// gives its `-wal` and `-shm` files too: candidates' answers are for the owner's eyes only.
     /// At most `maximumPendingWrites` writes of each kind wait for their transaction; more fail
-    /// with ``StoreError/overloaded(pending:)``. While ``run()`` runs, the WAL is checkpointed
-    /// every `checkpointInterval` that saw a write, off the writer's commits.
+    /// with ``StoreError/overloaded(pending:)``.
     public static func open(
         path: String, migrate: Bool = true, notifier: JobNotifier = JobNotifier(),
-        maximumPendingWrites: Int = 4096, checkpointInterval: Duration = .milliseconds(100), logger: Logger,
-        now: @escaping @Sendable () -> Date = Date.init
+        maximumPendingWrites: Int = 4096, logger: Logger, now: @escaping @Sendable () -> Date = Date.init
     ) async throws -> SQLiteStore {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(
@@ -28,8 +26,7 @@ public final class SQLiteStore: AssayStore {
         SQLiteConnectionPool.createPrivateFile(path: path)
         let pool = try await SQLiteConnectionPool.open(path: path, readerCount: 4, logger: logger)
         let store = SQLiteStore(
-            pool: pool, notifier: notifier, maximumPendingWrites: maximumPendingWrites,
-            checkpointInterval: checkpointInterval, logger: logger, now: now)
+            pool: pool, notifier: notifier, maximumPendingWrites: maximumPendingWrites, now: now)
         if migrate {
             let applied = try await store.migrate()
             if !applied.isEmpty {
@@ -42,38 +39,22 @@ public final class SQLiteStore: AssayStore {
 
     private init(
         pool: SQLiteConnectionPool, notifier: JobNotifier, maximumPendingWrites: Int,
-        checkpointInterval: Duration, logger: Logger, now: @escaping @Sendable () -> Date
+        now: @escaping @Sendable () -> Date
     ) {
         self.pool = pool
-        self.checkpointInterval = checkpointInterval
-        self.logger = logger
         self.jobDriver = SQLiteJobDriver(pool: pool, notifier: notifier, now: now)
         self.jobs = jobDriver
         self.submissionWriter = SQLiteSubmissionWriter(
             pool: pool, jobDriver: jobDriver, maximumPending: maximumPendingWrites)
         self.resultWriter = SQLiteResultWriter(
             pool: pool, jobDriver: jobDriver, maximumPending: maximumPendingWrites)
-        // Two reads in flight, on two of the reader connections, while the next batch gathers.
-        self.workReads = RequestBatcher(
-            name: "submission_reads", maximumBatch: 256, maximumPending: maximumPendingWrites, flushes: 2
-        ) { ids in
-            do {
-                let found = try await Self.submissionWork(ids: ids, pool: pool)
-                return ids.map { found[$0] ?? .success(nil) }
-            } catch {
-                return ids.map { _ in .failure(error) }
-            }
-        }
     }
 
     private let jobDriver: SQLiteJobDriver
-    private let checkpointInterval: Duration
-    private let logger: Logger
     /// Finished at ``close()``, which ends ``run()``.
     private let closed = AsyncStream<Void>.makeStream()
     private let submissionWriter: SQLiteSubmissionWriter
     private let resultWriter: SQLiteResultWriter
-    private let workReads: RequestBatcher<String, SubmissionWork?>
     private let assessmentCache = Mutex<[String: Assessment]>([:])
     private static let assessmentCacheLimit = 1000
 
@@ -90,27 +71,9 @@ public final class SQLiteStore: AssayStore {
         if let failure = pool.writeFailure { throw failure }
     }
 
-    /// Checkpoints the WAL every checkpoint interval that saw a write, until ``close()`` or
-    /// cancellation.
+    /// SQLite needs nothing running beside the store: waits until ``close()`` or cancellation.
     public func run() async {
-        await withTaskGroup { group in
-            group.addTask { for await _ in self.closed.stream {} }
-            group.addTask { await self.checkpointLoop() }
-            await group.next()
-            group.cancelAll()
-        }
-    }
-
-    private func checkpointLoop() async {
-        while !Task.isCancelled {
-            do {
-                try await Task.sleep(for: checkpointInterval)
-                try await pool.checkpointIfWritten()
-            } catch {
-                guard !Task.isCancelled else { return }
-                logger.warning("WAL checkpoint failed", metadata: ["error": .string("\(error)")])
-            }
-        }
+        for await _ in closed.stream {}
     }
 
     public func close() async throws {
@@ -172,34 +135,20 @@ public final class SQLiteStore: AssayStore {
         try await Self.submission(id: id, on: pool.read)
     }
 
-    /// One submission with what its jobs need; the reads that arrive together share one statement.
     public func submissionWork(id: String) async throws -> SubmissionWork? {
-        try await workReads.submit(id)
-    }
-
-    /// The submissions of `ids` that exist, each decoded alone: a row that does not decode fails
-    /// only its own reader.
-    private static func submissionWork(ids: [String], pool: SQLiteConnectionPool) async throws
-        -> [String: Result<SubmissionWork?, any Error>]
-    {
         let rows = try await pool.read(
             """
             SELECT s.id, s.assessment_id, s.content, e.document AS evaluation,
                    EXISTS (SELECT 1 FROM reports r WHERE r.submission_id = s.id) AS has_report
             FROM submissions s LEFT JOIN evaluations e ON e.submission_id = s.id
-            WHERE s.id IN (\(SQLiteQuery.joined(Set(ids).map { "\($0)" })))
+            WHERE s.id = \(id)
             """)
-        var found: [String: Result<SubmissionWork?, any Error>] = [:]
-        for row in rows {
-            guard let id = row.string("id") else { continue }
-            found[id] = Result {
-                try SubmissionWork(
-                    id: id, assessmentID: row.string("assessment_id") ?? "",
-                    content: row.data("content"), evaluation: row.string("evaluation").map { Data($0.utf8) },
-                    hasReport: row.int("has_report") != 0)
-            }
+        return try rows.first.map { row in
+            try SubmissionWork(
+                id: row.string("id") ?? id, assessmentID: row.string("assessment_id") ?? "",
+                content: row.data("content"), evaluation: row.string("evaluation").map { Data($0.utf8) },
+                hasReport: row.int("has_report") != 0)
         }
-        return found
     }
 
     /// A page of submissions, newest first; only the filters asked for are in the statement, so
