@@ -39,7 +39,7 @@ public struct Evaluation: Codable, Sendable, Equatable {
         self.modelCalls = modelCalls
     }
 
-    // An evaluation as it was stored, with the totals it was stored with.
+    /// An evaluation as it was stored, with the totals it was stored with.
     init(
         submissionID: String, assessmentID: String, scorer: String, questions: [QuestionScore],
         totalPoints: Double, maxPoints: Double, evaluatedAt: Date

@@ -1,10 +1,10 @@
 import Foundation
 
-// Reads a JSON document into plain values, strictly (RFC 8259), for the documents Assay stores.
-//
-// It returns `nil` for anything it does not read (malformed JSON, invalid UTF-8, a duplicate key, a
-// number beyond Double's range), so that the caller hands such a document to JSONDecoder, whose
-// value or error stands.
+/// Reads a JSON document into plain values, strictly (RFC 8259), for the documents Assay stores.
+///
+/// It returns `nil` for anything it does not read (malformed JSON, invalid UTF-8, a duplicate key, a
+/// number beyond Double's range), so that the caller hands such a document to JSONDecoder, whose
+/// value or error stands.
 struct JSONReader {
     enum Value {
         case null
@@ -98,7 +98,7 @@ struct JSONReader {
         return consume(UInt8(ascii: "]")) ? .array(items) : nil
     }
 
-    // A string from its opening quote; runs without escapes are copied at once.
+    /// A string from its opening quote; runs without escapes are copied at once.
     private mutating func string() -> String? {
         index += 1
         var utf8: [UInt8] = []
@@ -130,7 +130,7 @@ struct JSONReader {
         return nil
     }
 
-    // Reads the escape after a backslash into `utf8`.
+    /// Reads the escape after a backslash into `utf8`.
     private mutating func appendEscape(to utf8: inout [UInt8]) -> Bool {
         guard index < bytes.count else { return false }
         let byte = bytes[index]
@@ -177,7 +177,7 @@ struct JSONReader {
         }
     }
 
-    // A number as JSON writes it: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, finite as a Double.
+    /// A number as JSON writes it: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, finite as a Double.
     private mutating func number() -> Double? {
         let start = index
         _ = consume(UInt8(ascii: "-"))

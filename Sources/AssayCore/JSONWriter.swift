@@ -1,8 +1,8 @@
 import Foundation
 
-// Writes JSON byte by byte as `AssayJSON.encoder()` writes it: no white space, `/` unescaped, the
-// control characters escaped as JSONEncoder escapes them, a whole number without `.0`, dates as
-// ISO 8601 strings with milliseconds. The caller writes an object's keys in sorted order.
+/// Writes JSON byte by byte as `AssayJSON.encoder()` writes it: no white space, `/` unescaped, the
+/// control characters escaped as JSONEncoder escapes them, a whole number without `.0`, dates as
+/// ISO 8601 strings with milliseconds. The caller writes an object's keys in sorted order.
 struct JSONWriter {
     private(set) var bytes: [UInt8] = []
     private var needsComma = false
@@ -33,7 +33,7 @@ struct JSONWriter {
         needsComma = true
     }
 
-    // A key of the object being written: plain ASCII that needs no escape.
+    /// A key of the object being written: plain ASCII that needs no escape.
     mutating func key(_ name: StaticString) {
         separate()
         bytes.append(UInt8(ascii: "\""))
@@ -65,7 +65,7 @@ struct JSONWriter {
         endArray()
     }
 
-    // A finite number as JSONEncoder writes a Double: its shortest description, without a trailing `.0`.
+    /// A finite number as JSONEncoder writes a Double: its shortest description, without a trailing `.0`.
     mutating func number(_ value: Double) throws {
         guard value.isFinite else {
             throw EncodingError.invalidValue(
