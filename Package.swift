@@ -22,7 +22,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
-        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -102,7 +101,7 @@ let package = Package(
             name: "AssayStore",
             dependencies: [
                 "AssayCore", "JobQueue",
-                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                "CSQLite",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 // Its pool's error type, to tell the circuit breaker's "no connection for a minute".
                 .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
@@ -113,6 +112,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The system's SQLite library (libsqlite3-dev), which AssayStore's SQLite connection calls.
+        .systemLibrary(
+            name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
         // Jobs, the driver protocol, retry policy, the worker service, the memory driver.
         .target(
             name: "JobQueue",

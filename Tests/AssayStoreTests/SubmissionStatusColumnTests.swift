@@ -167,8 +167,7 @@ struct SubmissionStatusColumnTests {
             case .sqlite:
                 let store = try #require(fixture.store as? SQLiteStore)
                 _ = try await store.pool.transaction {
-                    try await $0.run(
-                        "UPDATE submission_counts SET total = total + 10 WHERE status = 'queued'")
+                    try $0.run("UPDATE submission_counts SET total = total + 10 WHERE status = 'queued'")
                 }
             case .postgres:
                 let bump = """

@@ -10,13 +10,8 @@ final class AsyncLock: Sendable {
 
     private let state = Mutex(State())
 
-    func withLock<T>(_ body: () async throws -> T) async throws -> T {
-        await lock()
-        defer { unlock() }
-        return try await body()
-    }
-
-    private func lock() async {
+    /// Waits until the lock is free and takes it; every `lock()` is followed by one ``unlock()``.
+    func lock() async {
         await withCheckedContinuation { continuation in
             let acquired = state.withLock { state -> Bool in
                 if state.locked {
@@ -30,7 +25,8 @@ final class AsyncLock: Sendable {
         }
     }
 
-    private func unlock() {
+    /// Frees the lock, handing it to the first waiter if there is one.
+    func unlock() {
         let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
             if state.waiters.isEmpty {
                 state.locked = false

@@ -1,6 +1,4 @@
 import Foundation
-import Logging
-import SQLiteNIO
 import Synchronization
 
 /// One writer connection behind a first-come, first-served lock, and a few reader connections.
@@ -30,12 +28,12 @@ final class SQLiteConnectionPool: Sendable {
         self.readers = readers
     }
 
-    static func open(path: String, readerCount: Int, logger: Logger) async throws -> SQLiteConnectionPool {
-        let writer = try await openConnection(path: path, logger: logger)
+    static func open(path: String, readerCount: Int) async throws -> SQLiteConnectionPool {
+        let writer = try await openConnection(path: path)
         try await writer.run("PRAGMA journal_mode = WAL")
         var readers: [SQLiteConnection] = []
         for _ in 0..<readerCount {
-            let reader = try await openConnection(path: path, logger: logger)
+            let reader = try await openConnection(path: path)
             try await reader.run("PRAGMA query_only = ON")
             readers.append(reader)
         }
@@ -50,8 +48,8 @@ final class SQLiteConnectionPool: Sendable {
         if descriptor >= 0 { _ = Foundation.close(descriptor) }
     }
 
-    private static func openConnection(path: String, logger: Logger) async throws -> SQLiteConnection {
-        let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+    private static func openConnection(path: String) async throws -> SQLiteConnection {
+        let connection = try SQLiteConnection(path: path)
         try await connection.run("PRAGMA busy_timeout = 10000")
         try await connection.run("PRAGMA synchronous = NORMAL")
         try await connection.run("PRAGMA foreign_keys = ON")
@@ -61,52 +59,53 @@ final class SQLiteConnectionPool: Sendable {
     }
 
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction on the writer: all of it commits, or none.
-    func transaction<T>(_ body: (SQLiteConnection) async throws -> T) async throws -> T {
-        try await writeLock.withLock {
-            try checkOpen()
-            return try await recordingOutcome {
-                try await writer.run("BEGIN IMMEDIATE")
-                do {
-                    let result = try await body(writer)
-                    try await writer.run("COMMIT")
-                    return result
-                } catch {
-                    _ = try? await writer.run("ROLLBACK")
-                    throw error
-                }
-            }
+    /// The body is isolated to the writer, so its statements run without a hop between them.
+    func transaction<T: Sendable>(_ body: @Sendable (isolated SQLiteConnection) async throws -> T)
+        async throws
+        -> T
+    {
+        await writeLock.lock()
+        defer { writeLock.unlock() }
+        try checkOpen()
+        do {
+            let result = try await writer.transaction(body)
+            lastWriteFailure.withLock { $0 = nil }
+            return result
+        } catch {
+            throw remembered(error)
         }
     }
 
     /// Runs one statement on the writer, outside any larger transaction.
     @discardableResult
     func write(_ query: SQLiteQuery) async throws -> [SQLiteRow] {
-        try await writeLock.withLock {
-            try checkOpen()
-            return try await recordingOutcome { try await writer.run(query) }
+        await writeLock.lock()
+        defer { writeLock.unlock() }
+        try checkOpen()
+        do {
+            let rows = try await writer.run(query)
+            lastWriteFailure.withLock { $0 = nil }
+            return rows
+        } catch {
+            throw remembered(error)
         }
     }
 
-    /// Runs a write; the database's refusal becomes a ``StoreError`` that is remembered, a success forgets it.
-    private func recordingOutcome<T>(_ write: () async throws -> T) async throws -> T {
-        do {
-            let result = try await write()
-            lastWriteFailure.withLock { $0 = nil }
-            return result
-        } catch let error as SQLiteError {
-            guard let refusal = Self.refusal(error) else { throw error }
-            lastWriteFailure.withLock { $0 = refusal }
-            throw refusal
-        }
+    /// A write's error as the store tells it: the database's refusal becomes a ``StoreError`` that
+    /// is remembered until a write succeeds; any other error is returned as it is.
+    private func remembered(_ error: any Error) -> any Error {
+        guard let error = error as? SQLiteError, let refusal = Self.refusal(error) else { return error }
+        lastWriteFailure.withLock { $0 = refusal }
+        return refusal
     }
 
     /// The store's account of an error that every write would meet now, or `nil` for one statement's error.
     private static func refusal(_ error: SQLiteError) -> StoreError? {
         switch error.reason {
-        case .readOnly, .permission, .cantOpen: .readOnly(error.message)
+        case .readOnly: .readOnly(error.message)
         case .full: .full(error.message)
-        case .busy, .locked: .busy(error.message)
-        default: nil
+        case .busy: .busy(error.message)
+        case .other: nil
         }
     }
 
@@ -135,7 +134,9 @@ final class SQLiteConnectionPool: Sendable {
         }
         guard !alreadyClosed else { return }
         while readState.withLock({ $0.inFlight }) > 0 { try await Task.sleep(for: .milliseconds(1)) }
-        for reader in readers { try await reader.close() }
-        try await writeLock.withLock { try await writer.close() }
+        for reader in readers { await reader.close() }
+        await writeLock.lock()
+        defer { writeLock.unlock() }
+        await writer.close()
     }
 }

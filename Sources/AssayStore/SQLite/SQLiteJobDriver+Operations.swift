@@ -1,6 +1,5 @@
 import Foundation
 import JobQueue
-import SQLiteNIO
 
 /// Dead letters, worker heartbeats and housekeeping on SQLite.
 extension SQLiteJobDriver {

@@ -1,6 +1,5 @@
 import Foundation
 import JobQueue
-import SQLiteNIO
 
 /// The jobs table as an outbox on SQLite: each operation is one statement on the writer, so two
 /// relays never hold the same job.

@@ -1,6 +1,5 @@
 import Foundation
 import JobQueue
-import SQLiteNIO
 
 /// The job driver on SQLite: jobs live in the store's database and enqueue joins its transactions.
 ///
@@ -20,7 +19,7 @@ public final class SQLiteJobDriver: JobQueueDriver {
         self.now = now
         // Completions are bounded by the workers' concurrency, not by a setting.
         completions = TransactionBatcher(name: "completions", maximumPending: .max) { leases in
-            try await pool.transaction { try await Self.complete(leases, on: $0, now: now()) }
+            try await pool.transaction { try Self.complete(leases, on: $0, now: now()) }
         }
         // A broker worker claims each delivery by id; the claims that arrive together share one
         // write transaction instead of queueing for the writer one by one.
@@ -28,7 +27,7 @@ public final class SQLiteJobDriver: JobQueueDriver {
             try await pool.transaction { connection in
                 var results: [Result<Job?, any Error>] = []
                 for claim in claims {
-                    results.append(.success(try await Self.claimJob(claim, on: connection, now: now())))
+                    results.append(.success(try Self.claimJob(claim, on: connection, now: now())))
                 }
                 return results
             }
@@ -40,14 +39,15 @@ public final class SQLiteJobDriver: JobQueueDriver {
     }
 
     public func enqueue(_ requests: [JobRequest]) async throws -> [EnqueueResult] {
-        let results = try await pool.transaction { try await enqueue(requests, on: $0) }
+        let results = try await pool.transaction { try enqueue(requests, on: $0) }
         for queue in Set(results.filter(\.inserted).map(\.job.queue)) { notifier.notify(queue: queue) }
         return results
     }
 
     /// Enqueues several jobs with one statement inside the caller's transaction, in order; a job
     /// whose dedupe key is taken (in its queue) yields the job that holds it.
-    func enqueue(_ requests: [JobRequest], on connection: SQLiteConnection) async throws -> [EnqueueResult] {
+    func enqueue(_ requests: [JobRequest], on connection: isolated SQLiteConnection) throws -> [EnqueueResult]
+    {
         guard !requests.isEmpty else { return [] }
         let now = now()
         let jobs = requests.map { $0.makeJob(now: now) }
@@ -57,7 +57,7 @@ public final class SQLiteJobDriver: JobQueueDriver {
              \(job.maxAttempts), \(job.runAt), '[]', \(job.createdAt), \(job.updatedAt))
             """
         }
-        let inserted = try await connection.run(
+        let inserted = try connection.run(
             """
             INSERT INTO jobs (id, queue, kind, payload, dedupe_key, state, attempt, max_attempts, run_at,
                               errors, created_at, updated_at)
@@ -72,7 +72,7 @@ public final class SQLiteJobDriver: JobQueueDriver {
                 results.append(EnqueueResult(job: job, inserted: true))
                 continue
             }
-            let existing = try await connection.run(
+            let existing = try connection.run(
                 "SELECT * FROM jobs WHERE dedupe_key = \(job.dedupeKey) AND queue = \(job.queue)")
             guard let row = existing.first else {
                 throw JobQueueError.dedupeConflict(queue: job.queue, dedupeKey: job.dedupeKey ?? "")
@@ -88,7 +88,7 @@ public final class SQLiteJobDriver: JobQueueDriver {
         let now = now()
         let expiry = now + leaseDuration.seconds
         let rows = try await pool.transaction { connection in
-            try await connection.run(
+            try connection.run(
                 """
                 UPDATE jobs SET state = 'dead', lease_owner = NULL, lease_expires_at = NULL, updated_at = \(now),
                     errors = json_insert(errors, '$[#]', json_object('attempt', attempt, 'failed_at', \(now),
@@ -96,7 +96,7 @@ public final class SQLiteJobDriver: JobQueueDriver {
                 WHERE queue = \(queue) AND state = 'running' AND lease_expires_at <= \(now)
                   AND attempt >= max_attempts
                 """)
-            return try await connection.run(
+            return try connection.run(
                 """
                 UPDATE jobs SET
                     errors = CASE WHEN state = 'running'
@@ -132,7 +132,8 @@ public final class SQLiteJobDriver: JobQueueDriver {
             ClaimByID(id: id, attempt: attempt, owner: owner, leaseDuration: leaseDuration))
     }
 
-    private static func claimJob(_ claim: ClaimByID, on connection: SQLiteConnection, now: Date) async throws
+    private static func claimJob(_ claim: ClaimByID, on connection: isolated SQLiteConnection, now: Date)
+        throws
         -> Job?
     {
         let id = claim.id
@@ -141,14 +142,14 @@ public final class SQLiteJobDriver: JobQueueDriver {
         let sentOrCrashed: SQLiteQuery = claim.attempt.map { "attempt IN (\($0), \($0 + 1))" } ?? "TRUE"
         let expiry: SQLiteQuery =
             "json_object('attempt', attempt, 'failed_at', \(now), 'message', \(JobLeaseExpiry.message))"
-        try await connection.run(
+        try connection.run(
             """
             UPDATE jobs SET state = 'dead', lease_owner = NULL, lease_expires_at = NULL, updated_at = \(now),
                 errors = json_insert(errors, '$[#]', \(expiry))
             WHERE id = \(id) AND \(sentOrCrashed) AND state = 'running' AND lease_expires_at <= \(now)
               AND attempt >= max_attempts
             """)
-        let rows = try await connection.run(
+        let rows = try connection.run(
             """
             UPDATE jobs SET
                 errors = CASE WHEN state = 'running' THEN json_insert(errors, '$[#]', \(expiry)) ELSE errors END,
@@ -182,11 +183,11 @@ public final class SQLiteJobDriver: JobQueueDriver {
         try await completions.submit(lease)
     }
 
-    private static func complete(_ leases: [JobLease], on connection: SQLiteConnection, now: Date)
-        async throws
+    private static func complete(_ leases: [JobLease], on connection: isolated SQLiteConnection, now: Date)
+        throws
         -> [Result<Void, any Error>]
     {
-        let rows = try await connection.run(
+        let rows = try connection.run(
             """
             UPDATE jobs SET state = 'completed', completed_at = \(now), updated_at = \(now),
                 lease_owner = NULL, lease_expires_at = NULL
@@ -197,7 +198,7 @@ public final class SQLiteJobDriver: JobQueueDriver {
             """)
         let minute = JobCompletionCounts.minute(of: now)
         for (queue, done) in Dictionary(grouping: rows.compactMap { $0.string("queue") }, by: { $0 }) {
-            try await connection.run(
+            try connection.run(
                 """
                 INSERT INTO job_completions (queue, minute, completed) VALUES (\(queue), \(minute), \(done.count))
                 ON CONFLICT (queue, minute) DO UPDATE SET completed = completed + excluded.completed

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The SQLite schema, as numbered steps applied in order, each once.
 enum SQLiteMigrations {
     struct Migration {
@@ -208,20 +210,20 @@ enum SQLiteMigrations {
     /// Applies the steps this database has not seen yet; safe when several processes start at once.
     static func apply(to pool: SQLiteConnectionPool) async throws -> [Int] {
         try await pool.transaction { connection in
-            try await connection.run(
+            try connection.run(
                 """
                 CREATE TABLE IF NOT EXISTS schema_migrations (
                     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at REAL NOT NULL)
                 """)
             let applied = Set(
-                try await connection.run("SELECT version FROM schema_migrations").map { $0.int("version") })
+                try connection.run("SELECT version FROM schema_migrations").map { $0.int("version") })
             var newlyApplied: [Int] = []
             for migration in all where !applied.contains(migration.version) {
-                for statement in migration.statements { try await connection.run(statement) }
-                try await connection.run(
+                for statement in migration.statements { try connection.run(statement) }
+                try connection.run(
                     """
                     INSERT INTO schema_migrations (version, name, applied_at)
-                    VALUES (\(migration.version), \(migration.name), unixepoch('subsec'))
+                    VALUES (\(migration.version), \(migration.name), \(Date()))
                     """)
                 newlyApplied.append(migration.version)
             }

@@ -1,7 +1,6 @@
 import AssayCore
 import Foundation
 import JobQueue
-import SQLiteNIO
 
 /// Stores evaluations (with their report jobs) and reports, once each, many to one transaction.
 final class SQLiteResultWriter: Sendable {
@@ -16,12 +15,12 @@ final class SQLiteResultWriter: Sendable {
                     let rows = batch.map { pending -> SQLiteQuery in
                         "(\(pending.evaluation.submissionID), \(json: pending.document), \(pending.evaluation.evaluatedAt))"
                     }
-                    try await connection.run(
+                    try connection.run(
                         """
                         INSERT INTO evaluations (submission_id, document, created_at) VALUES \(SQLiteQuery.joined(rows))
                         ON CONFLICT (submission_id) DO NOTHING
                         """)
-                    _ = try await jobDriver.enqueue(batch.map(\.job), on: connection)
+                    _ = try jobDriver.enqueue(batch.map(\.job), on: connection)
                     return batch.map { _ in .success(()) }
                 }
             },
@@ -33,7 +32,7 @@ final class SQLiteResultWriter: Sendable {
                 let rows = batch.map { pending -> SQLiteQuery in
                     "(\(pending.report.submissionID), \(json: pending.document), \(pending.report.generatedAt))"
                 }
-                try await connection.run(
+                try connection.run(
                     """
                     INSERT INTO reports (submission_id, document, created_at) VALUES \(SQLiteQuery.joined(rows))
                     ON CONFLICT (submission_id) DO NOTHING

@@ -2,7 +2,6 @@ import AssayCore
 import Foundation
 import JobQueue
 import Logging
-import SQLiteNIO
 import Synchronization
 
 /// The store on an SQLite file: the embedded default, nothing to install or start.
@@ -24,7 +23,7 @@ public final class SQLiteStore: AssayStore {
         try FileManager.default.createDirectory(
             at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         SQLiteConnectionPool.createPrivateFile(path: path)
-        let pool = try await SQLiteConnectionPool.open(path: path, readerCount: 4, logger: logger)
+        let pool = try await SQLiteConnectionPool.open(path: path, readerCount: 4)
         let store = SQLiteStore(
             pool: pool, notifier: notifier, maximumPendingWrites: maximumPendingWrites, now: now)
         if migrate {

@@ -1,7 +1,6 @@
 import AssayCore
 import Foundation
 import JobQueue
-import SQLiteNIO
 
 /// Stores submissions with their scoring jobs on SQLite, many requests to one transaction.
 ///
@@ -34,13 +33,13 @@ final class SQLiteSubmissionWriter: Sendable {
         let connection: SQLiteConnection
         let jobDriver: SQLiteJobDriver
 
-        func existingAssessments(_ ids: [String]) async throws -> Set<String> {
+        nonisolated(nonsending) func existingAssessments(_ ids: [String]) async throws -> Set<String> {
             let rows = try await connection.run(
                 "SELECT id FROM assessments WHERE id IN (\(SQLiteQuery.joined(ids.map { "\($0)" })))")
             return Set(rows.compactMap { $0.string("id") })
         }
 
-        func submissions(idempotencyKeys keys: [String]) async throws -> [String: (
+        nonisolated(nonsending) func submissions(idempotencyKeys keys: [String]) async throws -> [String: (
             id: String, fingerprint: String?
         )] {
             let rows = try await connection.run(
@@ -56,7 +55,9 @@ final class SQLiteSubmissionWriter: Sendable {
             return found
         }
 
-        func insertSubmissions(_ batch: [PendingSubmission]) async throws -> Set<String> {
+        nonisolated(nonsending) func insertSubmissions(_ batch: [PendingSubmission]) async throws -> Set<
+            String
+        > {
             let rows = batch.map { pending -> SQLiteQuery in
                 let submission = pending.submission
                 return """
@@ -74,12 +75,12 @@ final class SQLiteSubmissionWriter: Sendable {
             return Set(inserted.compactMap { $0.string("id") })
         }
 
-        func enqueue(_ jobs: [JobRequest]) async throws {
+        nonisolated(nonsending) func enqueue(_ jobs: [JobRequest]) async throws {
             _ = try await jobDriver.enqueue(jobs, on: connection)
         }
 
-        func submission(id: String) async throws -> SubmissionRecord? {
-            try await SQLiteStore.submission(id: id, on: connection.run)
+        nonisolated(nonsending) func submission(id: String) async throws -> SubmissionRecord? {
+            try await SQLiteStore.submission(id: id) { try await connection.run($0) }
         }
     }
 }

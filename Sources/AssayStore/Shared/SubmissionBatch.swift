@@ -18,17 +18,17 @@ struct PendingSubmission: Sendable {
 /// The statements a backend runs, inside one transaction, to store a batch of submissions.
 protocol SubmissionBatchTransaction {
     /// Which of these assessment ids exist.
-    func existingAssessments(_ ids: [String]) async throws -> Set<String>
+    nonisolated(nonsending) func existingAssessments(_ ids: [String]) async throws -> Set<String>
     /// The stored submissions holding these idempotency keys: key → (submission id, fingerprint).
-    func submissions(idempotencyKeys keys: [String]) async throws -> [String: (
+    nonisolated(nonsending) func submissions(idempotencyKeys keys: [String]) async throws -> [String: (
         id: String, fingerprint: String?
     )]
     /// Inserts the submissions, skipping any whose id or idempotency key is taken; returns the ids inserted.
-    func insertSubmissions(_ batch: [PendingSubmission]) async throws -> Set<String>
+    nonisolated(nonsending) func insertSubmissions(_ batch: [PendingSubmission]) async throws -> Set<String>
     /// Enqueues the jobs in this transaction.
-    func enqueue(_ jobs: [JobRequest]) async throws
+    nonisolated(nonsending) func enqueue(_ jobs: [JobRequest]) async throws
     /// One submission with its status.
-    func submission(id: String) async throws -> SubmissionRecord?
+    nonisolated(nonsending) func submission(id: String) async throws -> SubmissionRecord?
 }
 
 /// Stores a batch of submissions with their scoring jobs: the rules, the same on every backend.
@@ -39,7 +39,9 @@ protocol SubmissionBatchTransaction {
 /// A submission whose id is stored already (its first commit succeeded, though its caller was
 /// told otherwise) returns the stored one. Every other submission is inserted with its job.
 enum SubmissionBatch {
-    static func insert(_ batch: [PendingSubmission], in transaction: some SubmissionBatchTransaction)
+    nonisolated(nonsending) static func insert(
+        _ batch: [PendingSubmission], in transaction: some SubmissionBatchTransaction
+    )
         async throws -> [Result<SubmissionInsertOutcome, any Error>]
     {
         let known = try await transaction.existingAssessments(
@@ -113,7 +115,7 @@ enum SubmissionBatch {
             })
     }
 
-    private static func replay(
+    nonisolated(nonsending) private static func replay(
         _ stored: (id: String, fingerprint: String?), of submission: NewSubmission, key: String,
         in transaction: some SubmissionBatchTransaction
     ) async throws -> Result<SubmissionInsertOutcome, any Error> {
