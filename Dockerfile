@@ -12,16 +12,18 @@ WORKDIR /src
 # The whole package (the manifest names the test targets' folders too); .dockerignore keeps
 # builds, data and secrets out.
 COPY . .
+# The store links the system's SQLite.
+RUN apt-get update && apt-get install -y --no-install-recommends libsqlite3-dev && rm -rf /var/lib/apt/lists/*
 RUN swift build -c release --product assay --static-swift-stdlib \
     && mkdir -p /out \
     && cp .build/release/assay /out/assay \
     && cp -R .build/release/assay_AssayServer.resources /out/
 
 FROM debian:bookworm-slim
-# libstdc++6, zlib1g and libxml2 (Foundation's XML parser, for Service Bus's Atom feed) are what the
-# binary links beyond libc; curl is for the health check only.
+# libstdc++6, zlib1g, libxml2 (Foundation's XML parser, for Service Bus's Atom feed) and libsqlite3-0
+# (the store's SQLite) are what the binary links beyond libc; curl is for the health check only.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libstdc++6 zlib1g libxml2 ca-certificates curl \
+    && apt-get install -y --no-install-recommends libstdc++6 zlib1g libxml2 libsqlite3-0 ca-certificates curl \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --user-group --home-dir /app --shell /usr/sbin/nologin assay \
     && mkdir -p /app/data \
