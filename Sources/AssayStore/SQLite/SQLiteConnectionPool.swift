@@ -55,6 +55,9 @@ final class SQLiteConnectionPool: Sendable {
         try await connection.run("PRAGMA foreign_keys = ON")
         try await connection.run("PRAGMA cache_size = -32768")
         try await connection.run("PRAGMA mmap_size = 268435456")
+        // Statement journals and sorts in memory: on a file, SQLite created and deleted a temporary
+        // file in /var/tmp for many a multi-row write.
+        try await connection.run("PRAGMA temp_store = MEMORY")
         return connection
     }
 
