@@ -30,7 +30,7 @@ public struct SubmissionIntake: Sendable {
         fingerprint: String?
     ) async throws -> SubmissionInsertOutcome {
         try content.validate(against: assessment)
-        let submissionID = UUID().uuidString.lowercased()
+        let submissionID = RandomIdentifier.uuidString()
         let job = JobRequest(
             queue: scoringQueue, kind: JobKind.scoreSubmission,
             payload: SubmissionJobPayload(submissionID: submissionID).encoded(), dedupeKey: submissionID,

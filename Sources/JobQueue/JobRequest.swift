@@ -18,7 +18,7 @@ public struct JobRequest: Sendable, Equatable {
     public var runAt: Date?
 
     public init(
-        id: String = UUID().uuidString.lowercased(), queue: String, kind: String, payload: Data,
+        id: String = RandomIdentifier.uuidString(), queue: String, kind: String, payload: Data,
         dedupeKey: String? = nil, maxAttempts: Int = RetryPolicy.default.maxAttempts, runAt: Date? = nil
     ) {
         self.id = id
