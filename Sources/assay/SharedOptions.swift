@@ -33,7 +33,8 @@ struct SharedOptions: ParsableArguments {
         LoggingSystem.bootstrap { label in
             switch format {
             case .text:
-                var handler = StreamLogHandler.standardError(label: label)
+                var handler = DeferredMetadataLogHandler(
+                    wrapping: StreamLogHandler.standardError(label: label))
                 handler.logLevel = level
                 return handler
             case .json:
