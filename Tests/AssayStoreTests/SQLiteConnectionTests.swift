@@ -111,6 +111,41 @@ struct SQLiteConnectionTests {
         }
     }
 
+    @Test("transactions take turns, even a body that suspends half-way, and single statements wait for them")
+    func turns() async throws {
+        try await withConnection { connection in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for number in 0..<20 {
+                    group.addTask {
+                        _ = try await connection.transaction { connection in
+                            try connection.run("INSERT INTO t (value) VALUES (\(number))")
+                            try await Task.sleep(for: .milliseconds(2))
+                            try connection.run("INSERT INTO t (value) VALUES (\(number))")
+                        }
+                    }
+                    group.addTask {
+                        _ = try await connection.exclusive { connection in
+                            try connection.run("INSERT INTO t (value) VALUES (\(100 + number))")
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let values = try await connection.run("SELECT value FROM t ORDER BY id").map { $0.int("value") }
+            #expect(values.count == 60)
+            // Each transaction's two rows are next to each other: nothing ran inside it.
+            var index = 0
+            while index < values.count {
+                if values[index] >= 100 {
+                    index += 1
+                } else {
+                    #expect(values[index + 1] == values[index], "rows \(values)")
+                    index += 2
+                }
+            }
+        }
+    }
+
     @Test("a closed connection refuses statements")
     func closed() async throws {
         try await withConnection { connection in

@@ -81,23 +81,56 @@ actor SQLiteConnection {
     }
 
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction: all of it commits, or none.
+    ///
+    /// Transactions and ``exclusive(_:)`` calls take turns, first come first served. The turn is
+    /// kept on the connection's own queue, so that it lasts as long as the statements do and not
+    /// also as long as the hops to and from the caller's thread.
     func transaction<T: Sendable>(_ body: @Sendable (isolated SQLiteConnection) async throws -> T)
         async throws
         -> T
     {
-        try run("BEGIN IMMEDIATE")
-        do {
-            let result = try await body(self)
-            try run("COMMIT")
-            return result
-        } catch {
-            if sqlite3_get_autocommit(handle) == 0 { _ = try? run("ROLLBACK") }
-            throw error
+        try await exclusive { connection in
+            try connection.run("BEGIN IMMEDIATE")
+            do {
+                let result = try await body(connection)
+                try connection.run("COMMIT")
+                return result
+            } catch {
+                if sqlite3_get_autocommit(connection.handle) == 0 { _ = try? connection.run("ROLLBACK") }
+                throw error
+            }
         }
     }
 
-    /// Closes the connection; a statement run afterwards throws.
-    func close() {
+    /// Runs `body` when no other transaction or exclusive call is under way, in turn.
+    ///
+    /// A body that never suspends holds the connection by actor isolation alone; this turn also
+    /// covers one that does, so that another caller's statements never land inside its transaction.
+    func exclusive<T: Sendable>(_ body: @Sendable (isolated SQLiteConnection) async throws -> T) async throws
+        -> T
+    {
+        if busy {
+            await withCheckedContinuation { waiters.append($0) }
+        }
+        busy = true
+        defer {
+            // The turn passes to the first waiter, still taken, so that no later caller can step in.
+            if waiters.isEmpty { busy = false } else { waiters.removeFirst().resume() }
+        }
+        return try await body(self)
+    }
+
+    /// Whether a transaction or exclusive call has the connection.
+    private var busy = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    /// Closes the connection once no transaction has it; a statement run afterwards throws.
+    func close() async {
+        if busy {
+            await withCheckedContinuation { waiters.append($0) }
+        }
+        busy = true
+        defer { if waiters.isEmpty { busy = false } else { waiters.removeFirst().resume() } }
         for statement in statements.values { sqlite3_finalize(statement.handle) }
         statements.removeAll()
         if let handle { sqlite3_close_v2(handle) }

@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 
-/// One writer connection behind a first-come, first-served lock, and a few reader connections.
+/// One writer connection, whose transactions take turns on its own queue, and a few reader connections.
 ///
 /// SQLite allows one writer at a time; serialising writes in the process means no request ever
 /// sees "database is locked", and WAL mode lets readers run beside the writer. Between processes
@@ -12,7 +12,6 @@ import Synchronization
 /// ``StoreError/busy(_:)``, and the pool remembers it until a write succeeds: ``writeFailure``.
 final class SQLiteConnectionPool: Sendable {
     private let writer: SQLiteConnection
-    private let writeLock = AsyncLock()
     private let readers: [SQLiteConnection]
     private let nextReader = Atomic<Int>(0)
     /// Reads in flight, and whether the pool is closed: a connection is closed only once no
@@ -67,8 +66,6 @@ final class SQLiteConnectionPool: Sendable {
         async throws
         -> T
     {
-        await writeLock.lock()
-        defer { writeLock.unlock() }
         try checkOpen()
         do {
             let result = try await writer.transaction(body)
@@ -82,11 +79,9 @@ final class SQLiteConnectionPool: Sendable {
     /// Runs one statement on the writer, outside any larger transaction.
     @discardableResult
     func write(_ query: SQLiteQuery) async throws -> [SQLiteRow] {
-        await writeLock.lock()
-        defer { writeLock.unlock() }
         try checkOpen()
         do {
-            let rows = try await writer.run(query)
+            let rows = try await writer.exclusive { try $0.run(query) }
             lastWriteFailure.withLock { $0 = nil }
             return rows
         } catch {
@@ -138,8 +133,6 @@ final class SQLiteConnectionPool: Sendable {
         guard !alreadyClosed else { return }
         while readState.withLock({ $0.inFlight }) > 0 { try await Task.sleep(for: .milliseconds(1)) }
         for reader in readers { await reader.close() }
-        await writeLock.lock()
-        defer { writeLock.unlock() }
         await writer.close()
     }
 }
