@@ -55,6 +55,27 @@ struct EmulatorMessagingTests {
         }
     }
 
+    @Test func locksAndTimesToLiveEndingAtDifferentTimesEachTakeEffectAtTheirTime() async throws {
+        try await emulator.withRaw { raw in
+            _ = try await raw.sendMessage("first", to: "jobs")
+            _ = try await raw.sendMessage("second", to: "jobs")
+            _ = try await raw.sendMessage("short", to: "jobs", brokerProperties: #"{"TimeToLive":100}"#)
+            _ = try await raw.sendMessage("long", to: "jobs", brokerProperties: #"{"TimeToLive":200}"#)
+            #expect(try await raw.peekLock("jobs").text == "first")
+            emulator.clock.advance(by: .seconds(30))
+            #expect(try await raw.peekLock("jobs").text == "second")
+            emulator.clock.advance(by: .seconds(31))
+            #expect(try await raw.peekLock("jobs").text == "first")  // its lock ended at 60 s
+            emulator.clock.advance(by: .seconds(30))
+            #expect(try await raw.peekLock("jobs").text == "second")  // its lock ended at 90 s
+            emulator.clock.advance(by: .seconds(10))
+            #expect(try await raw.peekLock("jobs").text == "long")  // "short" expired at 100 s
+            #expect(emulator.namespace.counts(of: "jobs")?.active == 3)
+            emulator.clock.advance(by: .seconds(100))
+            #expect(emulator.namespace.counts(of: "jobs")?.active == 2)  // "long" expired at 200 s
+        }
+    }
+
     @Test func emptyQueueAnswers204AfterTheServerWait() async throws {
         try await emulator.withRaw { raw in
             let started = ContinuousClock.now
