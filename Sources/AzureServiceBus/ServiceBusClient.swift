@@ -131,8 +131,7 @@ public struct ServiceBusClient: Sendable {
         -> ServiceBusReceivedMessage
     {
         guard let header = response.headers.first(name: "BrokerProperties"),
-            let properties = try? JSONDecoder().decode(
-                ServiceBusBrokerProperties.self, from: Data(header.utf8))
+            let properties = ServiceBusBrokerProperties(header: header)
         else {
             throw ServiceBusError.unexpectedResponse(
                 entity: entity, detail: "a received message has no readable BrokerProperties header")

@@ -64,9 +64,23 @@ public final class SharedAccessSignatureProvider: ServiceBusTokenProvider {
 
     /// Percent-encodes everything but RFC 3986's unreserved characters.
     static func percentEncoded(_ text: String) -> String {
-        var allowed = CharacterSet(
-            charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-        allowed.insert(charactersIn: "-_.~")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+        // Lock tokens, sequence numbers and most names need nothing encoded: skip Foundation then.
+        guard !text.utf8.allSatisfy(isUnreserved) else { return text }
+        return text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
+    }
+
+    /// RFC 3986's unreserved characters: letters, digits, `-`, `_`, `.` and `~`.
+    private static let unreserved = CharacterSet(
+        charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~")
+
+    /// True for the UTF-8 code unit of an RFC 3986 unreserved character.
+    static func isUnreserved(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
+            UInt8(ascii: "~"):
+            true
+        default: false
+        }
     }
 }

@@ -31,7 +31,9 @@ public final class EmulatedNamespace: Sendable {
     public func counts(of name: String) -> EmulatorQueueCounts? {
         withQueue(name) { queue, now in
             let scheduled = queue.messages.filter { !$0.isVisible(at: now) }.count
-            let size = (queue.messages + queue.deadLetters).reduce(0) { $0 + $1.body.count }
+            let size =
+                queue.messages.reduce(0) { $0 + $1.body.count }
+                + queue.deadLetters.reduce(0) { $0 + $1.body.count }
             return EmulatorQueueCounts(
                 active: queue.messages.count - scheduled, deadLetter: queue.deadLetters.count,
                 scheduled: scheduled,
@@ -68,15 +70,11 @@ public final class EmulatedNamespace: Sendable {
     func enqueue(_ messages: [IncomingMessage], to name: String) -> Bool {
         withQueue(name) { queue, now in
             for incoming in messages {
-                queue.messages.append(
-                    StoredMessage(
-                        body: incoming.body, contentType: incoming.contentType,
-                        messageId: incoming.messageId
-                            ?? UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""),
-                        passedProperties: incoming.passedProperties, timeToLive: incoming.timeToLive,
-                        userProperties: incoming.userProperties, sequenceNumber: queue.nextSequenceNumber,
-                        enqueuedTime: now, scheduledEnqueueTime: incoming.scheduledEnqueueTime))
-                queue.nextSequenceNumber += 1
+                queue.append(
+                    incoming,
+                    messageId: incoming.messageId
+                        ?? UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""),
+                    now: now)
             }
             return true
         } ?? false

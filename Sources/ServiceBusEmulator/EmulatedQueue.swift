@@ -6,19 +6,40 @@ struct EmulatedQueue: Sendable {
     var lockDuration: TimeInterval
     var maxDeliveryCount: Int
     let createdAt: Date
-    var messages: [StoredMessage] = []
-    var deadLetters: [StoredMessage] = []
-    var nextSequenceNumber: Int64 = 1
+    private(set) var messages: [StoredMessage] = []
+    private(set) var deadLetters: [StoredMessage] = []
+    private(set) var nextSequenceNumber: Int64 = 1
+    /// No lock of ``messages`` ends and none of them expires before this: until then ``advance(to:)``
+    /// has nothing to do there, and skips the look at every message that each request paid for.
+    /// Lowered whenever a lock or a time to live starts, set exactly by each pass that changes.
+    private var nextChange = Date.distantFuture
+
+    init(name: String, lockDuration: TimeInterval, maxDeliveryCount: Int, createdAt: Date) {
+        self.name = name
+        self.lockDuration = lockDuration
+        self.maxDeliveryCount = maxDeliveryCount
+        self.createdAt = createdAt
+    }
+
+    /// Stores a message as the next in the queue, numbered with the next sequence number.
+    mutating func append(_ incoming: IncomingMessage, messageId: String, now: Date) {
+        let message = StoredMessage(
+            body: incoming.body, contentType: incoming.contentType, messageId: messageId,
+            passedProperties: incoming.passedProperties, timeToLive: incoming.timeToLive,
+            userProperties: incoming.userProperties, sequenceNumber: nextSequenceNumber,
+            enqueuedTime: now, scheduledEnqueueTime: incoming.scheduledEnqueueTime)
+        messages.append(message)
+        nextSequenceNumber += 1
+        if let expiry = message.expiry { nextChange = min(nextChange, expiry) }
+    }
 
     /// Applies what time does: expired locks are released (a message delivered MaxDeliveryCount
     /// times moves to the dead-letter subqueue) and messages past their time to live are dropped.
     mutating func advance(to now: Date) {
         advanceDeadLetterLocks(to: now)
-        // Most requests find nothing to change: look first, so that they copy no message.
-        guard
-            messages.contains(where: { $0.isExpired(at: now) || ($0.lockedUntil.map { $0 <= now } ?? false) })
-        else { return }
+        guard nextChange <= now else { return }
         var kept: [StoredMessage] = []
+        var next = Date.distantFuture
         for var message in messages where !message.isExpired(at: now) {
             if let lockedUntil = message.lockedUntil, lockedUntil <= now {
                 message.lockToken = nil
@@ -28,9 +49,11 @@ struct EmulatedQueue: Sendable {
                     continue
                 }
             }
+            next = min(next, message.lockedUntil ?? .distantFuture, message.expiry ?? .distantFuture)
             kept.append(message)
         }
         messages = kept
+        nextChange = next
     }
 
     private mutating func advanceDeadLetterLocks(to now: Date) {
@@ -60,7 +83,12 @@ struct EmulatedQueue: Sendable {
         message.deliveryCount += 1
         message.lockToken = UUID().uuidString.lowercased()
         message.lockedUntil = now.addingTimeInterval(lockDuration)
-        if deadLetter { deadLetters[index] = message } else { messages[index] = message }
+        if deadLetter {
+            deadLetters[index] = message
+        } else {
+            messages[index] = message
+            nextChange = min(nextChange, now.addingTimeInterval(lockDuration))
+        }
         return message
     }
 
@@ -85,11 +113,14 @@ struct EmulatedQueue: Sendable {
     )
         -> Bool
     {
+        // A sequence number is compared as a number, and as text only when the numbers are equal.
+        let number = Int64(reference)
         guard
             let index = firstIndex(
                 deadLetter: deadLetter,
                 where: {
-                    ($0.messageId == reference || String($0.sequenceNumber) == reference)
+                    ($0.messageId == reference
+                        || ($0.sequenceNumber == number && String($0.sequenceNumber) == reference))
                         && $0.lockToken?.caseInsensitiveCompare(lockToken) == .orderedSame
                         && ($0.lockedUntil ?? .distantPast) > now
                 })
@@ -129,6 +160,7 @@ struct EmulatedQueue: Sendable {
         for index in messages.indices where messages[index].lockToken != nil {
             messages[index].lockedUntil = now
         }
+        nextChange = now
         for index in deadLetters.indices where deadLetters[index].lockToken != nil {
             deadLetters[index].lockedUntil = now
         }

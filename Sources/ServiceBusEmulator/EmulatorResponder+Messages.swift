@@ -8,6 +8,9 @@ extension EmulatorResponder {
     /// The largest message the Standard and Basic tiers accept, headers included.
     static let maximumMessageSize = 256 * 1024
 
+    /// The header that carries a message's broker properties, as a JSON object.
+    static let brokerPropertiesField = HTTPField.Name("BrokerProperties")!
+
     /// Request headers that are part of HTTP, not custom (user) properties of the message.
     static let standardRequestHeaders: Set<String> = [
         "host", "authorization", "content-type", "content-length", "brokerproperties", "user-agent", "accept",
@@ -29,7 +32,7 @@ extension EmulatorResponder {
                     status: 413, detail: "MessageSizeExceeded: the message is larger than 256 KB")
             }
             var properties: [String: Any] = [:]
-            if let header = request.headers[HTTPField.Name("BrokerProperties")!] {
+            if let header = request.headers[Self.brokerPropertiesField] {
                 guard
                     let object = try? JSONSerialization.jsonObject(with: Data(header.utf8)) as? [String: Any]
                 else {
@@ -109,28 +112,27 @@ extension EmulatorResponder {
     private func messageResponse(_ message: StoredMessage, queue: String, deadLetter: Bool, locked: Bool)
         -> Response
     {
-        var properties: [String: Any] = [
-            "DeliveryCount": message.deliveryCount, "EnqueuedSequenceNumber": 0,
-            "EnqueuedTimeUtc": EmulatorHTTPDate.format(message.enqueuedTime), "MessageId": message.messageId,
-            "SequenceNumber": message.sequenceNumber, "State": "Active",
-        ]
-        for (name, value) in message.passedProperties { properties[name] = value }
-        if let ttl = message.timeToLive { properties["TimeToLive"] = ttl }
+        var properties = BrokerPropertiesHeader()
+        properties["DeliveryCount"] = .integer(Int64(message.deliveryCount))
+        properties["EnqueuedSequenceNumber"] = .integer(0)
+        properties["EnqueuedTimeUtc"] = .string(EmulatorHTTPDate.format(message.enqueuedTime))
+        properties["MessageId"] = .string(message.messageId)
+        properties["SequenceNumber"] = .integer(message.sequenceNumber)
+        properties["State"] = .string("Active")
+        for (name, value) in message.passedProperties { properties[name] = .string(value) }
+        if let ttl = message.timeToLive { properties["TimeToLive"] = .number(ttl) }
         if let scheduled = message.scheduledEnqueueTime {
-            properties["ScheduledEnqueueTimeUtc"] = EmulatorHTTPDate.format(scheduled)
+            properties["ScheduledEnqueueTimeUtc"] = .string(EmulatorHTTPDate.format(scheduled))
         }
         var headers = HTTPFields()
         if locked, let lockToken = message.lockToken, let lockedUntil = message.lockedUntil {
-            properties["LockToken"] = lockToken
-            properties["LockedUntilUtc"] = EmulatorHTTPDate.format(lockedUntil)
+            properties["LockToken"] = .string(lockToken)
+            properties["LockedUntilUtc"] = .string(EmulatorHTTPDate.format(lockedUntil))
             let entity = deadLetter ? "\(queue)/$DeadLetterQueue" : queue
             headers[.location] =
                 "\(emulator.baseURL)/\(entity)/messages/\(message.sequenceNumber)/\(lockToken)"
         }
-        let json =
-            (try? JSONSerialization.data(withJSONObject: properties, options: [.sortedKeys]))
-            ?? Data("{}".utf8)
-        headers[HTTPField.Name("BrokerProperties")!] = String(decoding: json, as: UTF8.self)
+        headers[Self.brokerPropertiesField] = properties.text
         headers[.contentType] = message.contentType ?? "application/atom+xml;type=entry;charset=utf-8"
         var userProperties = message.userProperties
         if let reason = message.deadLetterReason { userProperties["DeadLetterReason"] = reason }

@@ -15,7 +15,11 @@ enum EmulatorRoute: Equatable {
 
     /// The route of a raw request path, nil for a path the REST API does not have.
     init?(path: String) {
-        let segments = path.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
+        let segments = path.split(separator: "/").map { segment in
+            // Most segments have nothing to decode; Foundation's decoding costs even then.
+            segment.contains("%")
+                ? String(segment).removingPercentEncoding ?? String(segment) : String(segment)
+        }
         guard let first = segments.first else { return nil }
         if first == "$emulator" {
             guard segments.count == 2 else { return nil }

@@ -28,9 +28,9 @@ struct IncomingMessage: Sendable {
         }
         self.passedProperties = passed
         if let ttl = brokerProperties["TimeToLive"] {
-            guard let seconds = (ttl as? NSNumber)?.doubleValue, seconds > 0 else {
+            guard let seconds = (ttl as? NSNumber)?.doubleValue, seconds > 0, seconds.isFinite else {
                 throw EmulatorRequestError(
-                    status: 400, detail: "TimeToLive must be a positive number of seconds")
+                    status: 400, detail: "TimeToLive must be a positive, finite number of seconds")
             }
             self.timeToLive = seconds
         }

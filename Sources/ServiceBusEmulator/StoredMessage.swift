@@ -23,7 +23,11 @@ struct StoredMessage: Sendable {
     }
 
     func isExpired(at now: Date) -> Bool {
-        guard let timeToLive else { return false }
-        return (scheduledEnqueueTime ?? enqueuedTime).addingTimeInterval(timeToLive) <= now
+        expiry.map { $0 <= now } ?? false
+    }
+
+    /// When its time to live ends, counted from when it became visible; nil without one.
+    var expiry: Date? {
+        timeToLive.map { (scheduledEnqueueTime ?? enqueuedTime).addingTimeInterval($0) }
     }
 }

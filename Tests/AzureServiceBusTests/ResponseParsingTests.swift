@@ -26,6 +26,38 @@ import Testing
         #expect(HTTPDate.parse("2014-07-02T01:32:27Z") == nil)
     }
 
+    @Test(arguments: [
+        0.0, -1, 951_782_400, 951_868_799.75, 1_404_264_747, 4_107_542_400, -2_208_988_800, 253_402_300_799,
+    ])
+    func httpDatesAgreeWithFoundationsFormatter(seconds: Double) {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        let date = Date(timeIntervalSince1970: seconds)
+        #expect(HTTPDate.format(date) == formatter.string(from: date))
+        #expect(HTTPDate.parse(HTTPDate.format(date)) == Date(timeIntervalSince1970: seconds.rounded(.down)))
+        #expect(HTTPDate.parse("Wed, 32 Jul 2014 01:32:27 GMT") == nil)
+        #expect(HTTPDate.parse("Wed, 99999999999999999 Jul 2014 01:32:27 GMT") == nil)
+    }
+
+    @Test(arguments: [
+        "jobs", "a b", "q/$DeadLetterQueue", "ünï", "7da9cfd5-40d5-4bb1-8d64-ec5a52e1c547", "a+b~c",
+    ])
+    func encodingSkipsFoundationOnlyWhenItWouldChangeNothing(text: String) {
+        var unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        unreserved.insert(charactersIn: "0123456789-_.~")
+        #expect(
+            SharedAccessSignatureProvider.percentEncoded(text)
+                == text.addingPercentEncoding(withAllowedCharacters: unreserved))
+        let client = ServiceBusClient(
+            connection: try! ServiceBusConnectionString(
+                parsing: "Endpoint=sb://ns.example/;SharedAccessKeyName=k;SharedAccessKey=s"))
+        #expect(
+            client.entityURL(text) == "https://ns.example/" + text.addingPercentEncoding(
+                withAllowedCharacters: .urlPathAllowed)!)
+    }
+
     @Test func retryAfterIsReadAsSecondsOrAsADate() throws {
         #expect(ServiceBusClient.retryAfter(HTTPHeaders([("Retry-After", "7")])) == .seconds(7))
         let soon = HTTPDate.format(Date().addingTimeInterval(120))

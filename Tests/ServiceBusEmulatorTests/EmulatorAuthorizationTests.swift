@@ -53,9 +53,12 @@ struct EmulatorAuthorizationTests {
         }
     }
 
-    @Test func tokenExpiresOnTheEmulatorsClock() async throws {
+    @Test func tokenExpiresOnTheEmulatorsClockAfterItWasAccepted() async throws {
         try await emulator.withRaw { raw in
             let token = raw.token(resource: "\(raw.base)/jobs", lifetime: 60)
+            #expect(
+                try await raw.send(.POST, "/jobs/messages/head?timeout=0", authorization: token).status == 204
+            )
             emulator.clock.advance(by: .seconds(61))
             let answer3 = try await raw.send(.POST, "/jobs/messages/head?timeout=0", authorization: token)
             #expect(answer3.status == 401)
@@ -79,6 +82,18 @@ struct EmulatorAuthorizationTests {
             let answer = try await raw.send(
                 .POST, "/jobs/$DeadLetterQueue/messages/head?timeout=0", authorization: deadLetter)
             #expect(answer.status == 204)
+        }
+    }
+
+    @Test func tokenAcceptedForOneEntityIsStill401ForAnother() async throws {
+        try await emulator.withRaw { raw in
+            let token = raw.token(resource: "\(raw.base)/jobs")
+            #expect(
+                try await raw.send(.POST, "/jobs/messages/head?timeout=0", authorization: token).status == 204
+            )
+            let answer = try await raw.send(.POST, "/other/messages/head?timeout=0", authorization: token)
+            #expect(answer.status == 401)
+            #expect(answer.text.contains("InvalidAudience"))
         }
     }
 

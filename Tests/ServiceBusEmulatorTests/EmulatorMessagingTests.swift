@@ -35,6 +35,47 @@ struct EmulatorMessagingTests {
         }
     }
 
+    @Test func brokerPropertiesComeBackAsValidJSONWhateverTheirCharacters() async throws {
+        try await emulator.withRaw { raw in
+            let label = "say \"hi\" \\ a/b \u{1} é 😀"
+            let sent = try await raw.sendMessage(
+                "x", to: "jobs",
+                brokerProperties:
+                    #"{"MessageId":"m/1","Label":"say \"hi\" \\ a\/b \u0001 é 😀","TimeToLive":1000000000.5,"#
+                    + #""ScheduledEnqueueTimeUtc":"Sat, 29 Feb 2020 12:00:00 GMT"}"#)
+            #expect(sent.status == 201)
+            let answer = try await raw.peekLock("jobs")
+            let properties = answer.brokerProperties
+            #expect(properties["MessageId"] as? String == "m/1")
+            #expect(properties["Label"] as? String == label)
+            #expect(properties["TimeToLive"] as? Double == 1_000_000_000.5)
+            #expect(properties["ScheduledEnqueueTimeUtc"] as? String == "Sat, 29 Feb 2020 12:00:00 GMT")
+            #expect(
+                answer.headers.first(name: "BrokerProperties")?.hasPrefix(#"{"DeliveryCount":1,"#) == true)
+        }
+    }
+
+    @Test func locksAndTimesToLiveEndingAtDifferentTimesEachTakeEffectAtTheirTime() async throws {
+        try await emulator.withRaw { raw in
+            _ = try await raw.sendMessage("first", to: "jobs")
+            _ = try await raw.sendMessage("second", to: "jobs")
+            _ = try await raw.sendMessage("short", to: "jobs", brokerProperties: #"{"TimeToLive":100}"#)
+            _ = try await raw.sendMessage("long", to: "jobs", brokerProperties: #"{"TimeToLive":200}"#)
+            #expect(try await raw.peekLock("jobs").text == "first")
+            emulator.clock.advance(by: .seconds(30))
+            #expect(try await raw.peekLock("jobs").text == "second")
+            emulator.clock.advance(by: .seconds(31))
+            #expect(try await raw.peekLock("jobs").text == "first")  // its lock ended at 60 s
+            emulator.clock.advance(by: .seconds(30))
+            #expect(try await raw.peekLock("jobs").text == "second")  // its lock ended at 90 s
+            emulator.clock.advance(by: .seconds(10))
+            #expect(try await raw.peekLock("jobs").text == "long")  // "short" expired at 100 s
+            #expect(emulator.namespace.counts(of: "jobs")?.active == 3)
+            emulator.clock.advance(by: .seconds(100))
+            #expect(emulator.namespace.counts(of: "jobs")?.active == 2)  // "long" expired at 200 s
+        }
+    }
+
     @Test func emptyQueueAnswers204AfterTheServerWait() async throws {
         try await emulator.withRaw { raw in
             let started = ContinuousClock.now
