@@ -146,6 +146,22 @@ struct SQLiteConnectionTests {
         }
     }
 
+    @Test("a connection let go without close() still closes its database")
+    func freedWithoutClose() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "sqlite-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("test.sqlite").path
+        var connection: SQLiteConnection? = try SQLiteConnection(path: path)
+        try await connection?.run("PRAGMA journal_mode = WAL")
+        try await connection?.run("CREATE TABLE t (id INTEGER PRIMARY KEY)")
+        #expect(FileManager.default.fileExists(atPath: path + "-wal"))
+        connection = nil
+        // The last connection to close checkpoints and removes the write-ahead log.
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+    }
+
     @Test("a closed connection refuses statements")
     func closed() async throws {
         try await withConnection { connection in

@@ -11,20 +11,17 @@ actor SQLiteConnection {
     private nonisolated let executor: SQLiteQueueExecutor
     nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
-    /// `nil` once closed.
-    private var handle: OpaquePointer?
-    private var statements: [String: Statement] = [:]
+    private let handles: SQLiteHandles
+    /// The database handle, `nil` once closed.
+    private var handle: OpaquePointer? { handles.database }
     /// More distinct statements than this (a batch's insert has one text per batch size) and the
     /// cache starts again, so that it never grows without bound.
     private static let statementCacheLimit = 256
 
     /// How many compiled statements the connection keeps now.
-    var cachedStatementCount: Int { statements.count }
+    var cachedStatementCount: Int { handles.statements.count }
 
-    private struct Statement {
-        let handle: OpaquePointer
-        let columns: [String]
-    }
+    private typealias Statement = SQLiteHandles.Statement
 
     /// The oldest SQLite whose SQL the store uses: `RETURNING` came in 3.35.
     static let minimumVersion = (number: 3_035_000, text: "3.35")
@@ -47,13 +44,11 @@ actor SQLiteConnection {
             sqlite3_close_v2(handle)
             throw error
         }
+        guard let handle else {
+            throw SQLiteError(code: SQLITE_NOMEM, message: "SQLite could not open \(path)")
+        }
         sqlite3_extended_result_codes(handle, 0)
-        self.handle = handle
-    }
-
-    isolated deinit {
-        for statement in statements.values { sqlite3_finalize(statement.handle) }
-        if let handle { sqlite3_close_v2(handle) }
+        handles = SQLiteHandles(database: handle)
     }
 
     /// Runs one statement and returns its rows.
@@ -131,14 +126,11 @@ actor SQLiteConnection {
         }
         busy = true
         defer { if waiters.isEmpty { busy = false } else { waiters.removeFirst().resume() } }
-        for statement in statements.values { sqlite3_finalize(statement.handle) }
-        statements.removeAll()
-        if let handle { sqlite3_close_v2(handle) }
-        handle = nil
+        handles.close()
     }
 
     private func prepared(_ sql: String) throws -> Statement {
-        if let statement = statements[sql] { return statement }
+        if let statement = handles.statements[sql] { return statement }
         guard let handle else { throw SQLiteError(code: SQLITE_MISUSE, message: "the connection is closed") }
         var compiled: OpaquePointer?
         var tail: UnsafePointer<CChar>?
@@ -164,12 +156,9 @@ actor SQLiteConnection {
         let columns = (0..<sqlite3_column_count(compiled)).map {
             String(cString: sqlite3_column_name(compiled, $0))
         }
-        if statements.count >= Self.statementCacheLimit {
-            for statement in statements.values { sqlite3_finalize(statement.handle) }
-            statements.removeAll()
-        }
+        if handles.statements.count >= Self.statementCacheLimit { handles.forgetStatements() }
         let statement = Statement(handle: compiled, columns: columns)
-        statements[sql] = statement
+        handles.keep(statement, for: sql)
         return statement
     }
 
