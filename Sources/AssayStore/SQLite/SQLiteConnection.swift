@@ -170,11 +170,12 @@ actor SQLiteConnection {
         case .float(let float): result = sqlite3_bind_double(statement, index, float)
         case .text(let text):
             result = sqlite3_bind_text(statement, index, text, Int32(text.utf8.count), Self.transient)
+        case .blob(let bytes) where bytes.isEmpty:
+            // A null pointer would bind NULL, not an empty blob.
+            result = sqlite3_bind_zeroblob(statement, index, 0)
         case .blob(let bytes):
             result = bytes.withUnsafeBytes {
-                sqlite3_bind_blob(
-                    statement, index, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32($0.count),
-                    Self.transient)
+                sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), Self.transient)
             }
         }
         guard result == SQLITE_OK else { throw SQLiteError(code: result, connection: handle) }
