@@ -12,15 +12,21 @@ import ServiceLifecycle
 /// Assembles Assay from its configuration: the store, the HTTP application and the workers.
 public enum AssayApplication {
     /// Opens the store named by the configuration, applying migrations. A database that refuses
-    /// the connection, or does not answer within `DATABASE_WAIT_SECONDS`, fails with a
-    /// ``ConfigurationError`` naming `DATABASE_URL`.
+    /// the connection, or does not answer within `DATABASE_WAIT_SECONDS`, and an SQLite file that
+    /// cannot be created or opened, fail with a ``ConfigurationError`` naming `DATABASE_URL`.
     public static func openStore(configuration: AssayConfiguration, logger: Logger) async throws
         -> any AssayStore
     {
         switch configuration.database {
         case .sqlite(let path):
-            return try await SQLiteStore.open(
-                path: path, maximumPendingWrites: configuration.maximumPendingWrites, logger: logger)
+            do {
+                return try await SQLiteStore.open(
+                    path: path, maximumPendingWrites: configuration.maximumPendingWrites, logger: logger)
+            } catch {
+                throw ConfigurationError(
+                    variable: "DATABASE_URL",
+                    message: "cannot open the SQLite database at \(path): \(Self.reason(error))")
+            }
         case .postgres(let url):
             do {
                 return try await PostgresStore.open(
@@ -34,6 +40,18 @@ public enum AssayApplication {
                 }
             }
         }
+    }
+
+    /// What went wrong, in words: SQLite's own message, or the file system's (its underlying
+    /// POSIX error where Foundation wraps one).
+    private static func reason(_ error: any Error) -> String {
+        if let store = error as? StoreError { return store.description }
+        let wrapped = error as NSError
+        if let underlying = wrapped.userInfo[NSUnderlyingErrorKey] as? any Error {
+            let posix = underlying as NSError
+            if posix.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(posix.code))) }
+        }
+        return "\(error)"
     }
 
     /// The services that keep an open store going while a group runs, to list before what uses
