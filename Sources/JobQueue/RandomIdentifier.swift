@@ -1,20 +1,48 @@
 import Foundation
 
-/// Random identifiers for jobs and submissions: a version 4 UUID, lower-cased, as `UUID()` gives.
+/// Identifiers for jobs and submissions: a version 7 UUID (RFC 9562), lower-case, such as
+/// `019ad5f0-3c41-7a2b-9e55-0b8f2c6d1e7a`.
 ///
-/// Foundation's `UUID()` opens, reads and closes `/dev/urandom` on Linux at every call (three
-/// system calls, about 6 μs); this draws its 16 bytes from `SystemRandomNumberGenerator`
-/// (`getrandom`, about 2.5 μs), and an intake makes two or three of them per submission.
+/// Its first 48 bits are the Unix time in milliseconds, the rest random, so that ids made later
+/// sort later. Every table keyed by such an id (jobs, submissions, evaluations, reports) then adds
+/// its new rows at the end of its primary-key index, where a random (version 4) id would land each
+/// one on a page of its own: a transaction that writes a batch of submissions dirties a few pages
+/// of each index instead of one per row, and the pages it reads back are the ones just written.
+/// The id shows when it was made, which the records it names show anyway (`created_at`).
+///
+/// The random bits come from `SystemRandomNumberGenerator` (`getrandom`): Foundation's `UUID()`
+/// opens, reads and closes `/dev/urandom` at every call on Linux (three system calls).
 public enum RandomIdentifier {
-    /// A new random UUID's text, such as `0c6b965a-0018-4c34-98a8-092830673b82`.
+    /// A new identifier's text.
     public static func uuidString() -> String {
+        let milliseconds = UInt64(max(0, Date().timeIntervalSince1970 * 1000))
+        return uuidString(milliseconds: milliseconds)
+    }
+
+    /// An identifier made at `milliseconds` since 1970 (its low 48 bits).
+    public static func uuidString(milliseconds: UInt64) -> String {
         var generator = SystemRandomNumberGenerator()
-        var words = (generator.next() as UInt64, generator.next() as UInt64)
-        let uuid = withUnsafeMutableBytes(of: &words) { bytes -> UUID in
-            bytes[6] = (bytes[6] & 0x0f) | 0x40  // version 4: random
-            bytes[8] = (bytes[8] & 0x3f) | 0x80  // the RFC 4122 variant
-            return UUID(uuid: bytes.load(as: uuid_t.self))
+        let random = (generator.next() as UInt64, generator.next() as UInt64)
+        // 48 bits of time, the version (7), then 12 random bits.
+        let high = (milliseconds & 0xffff_ffff_ffff) << 16 | 0x7000 | (random.0 & 0x0fff)
+        // The RFC variant (binary 10), then 62 random bits.
+        let low = 0x8000_0000_0000_0000 | (random.1 & 0x3fff_ffff_ffff_ffff)
+        return String(unsafeUninitializedCapacity: 36) { text in
+            let digits: StaticString = "0123456789abcdef"
+            var index = 0
+            func put(_ word: UInt64, nibbles: ClosedRange<Int>) {
+                for nibble in nibbles.reversed() {
+                    if index == 8 || index == 13 || index == 18 || index == 23 {
+                        text[index] = UInt8(ascii: "-")
+                        index += 1
+                    }
+                    text[index] = digits.utf8Start[Int(word >> UInt64(nibble * 4) & 0xf)]
+                    index += 1
+                }
+            }
+            put(high, nibbles: 0...15)
+            put(low, nibbles: 0...15)
+            return index
         }
-        return uuid.uuidString.lowercased()
     }
 }
