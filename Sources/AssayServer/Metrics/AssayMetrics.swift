@@ -99,15 +99,25 @@ public final class AssayMetrics: Sendable {
         registry.emitToBuffer()
     }
 
-    /// `name` with every character Prometheus does not allow in a name made an underscore.
+    /// `name` with every character Prometheus does not allow in a name made an underscore: ASCII
+    /// letters and `_`, and digits after the first character.
+    ///
+    /// The metrics factory asks for it each time a counter or timer is made, which is at every
+    /// request and every job, and the names are nearly always allowed already: those come back as
+    /// they are, after one pass over their bytes.
     static func prometheusName(_ name: String) -> String {
-        String(
+        func allowed(_ byte: UInt8, at index: Int) -> Bool {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "_"): true
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): index > 0
+            default: false
+            }
+        }
+        let utf8 = name.utf8
+        if utf8.enumerated().allSatisfy({ allowed($0.element, at: $0.offset) }) { return name }
+        return String(
             name.unicodeScalars.enumerated().map { index, scalar -> Character in
-                let allowed =
-                    scalar.isASCII
-                    && (scalar.properties.isAlphabetic || scalar == "_"
-                        || (index > 0 && ("0"..."9").contains(scalar)))
-                return allowed ? Character(scalar) : "_"
+                scalar.isASCII && allowed(UInt8(scalar.value), at: index) ? Character(scalar) : "_"
             })
     }
 }
