@@ -37,11 +37,20 @@ struct KeywordMatcher {
         character.isLetter || character.isNumber || character == "_"
     }
 
+    // `Character.isWhitespace`, answered without Unicode's property tables for ASCII (tab to
+    // carriage return, and space), which nearly every answer is.
+    static func isWhitespace(_ character: Character) -> Bool {
+        if let ascii = character.asciiValue {
+            return ascii == 0x20 || (0x09...0x0d).contains(ascii)
+        }
+        return character.isWhitespace
+    }
+
     private static func normalize(_ text: String) -> [Character] {
         var result: [Character] = []
         var pendingSpace = false
         for character in text.lowercased() {
-            if character.isWhitespace {
+            if isWhitespace(character) {
                 pendingSpace = true
             } else {
                 if pendingSpace && !result.isEmpty {
