@@ -142,6 +142,39 @@ struct SubmissionStatusColumnTests {
         }
     }
 
+    @Test("SQLite writes a submission's row only when its status changes: three times from submit to report")
+    func rowWrittenOnlyOnChange() async throws {
+        try await StoreFixture.with(.sqlite) { fixture in
+            let store = fixture.store
+            let sqlite = try #require(store as? SQLiteStore)
+            _ = try await sqlite.pool.transaction { connection in
+                try connection.run("CREATE TABLE row_writes (status TEXT NOT NULL)")
+                try connection.run(
+                    "CREATE TRIGGER count_row_writes AFTER UPDATE ON submissions BEGIN INSERT INTO row_writes VALUES (NEW.status); END"
+                )
+            }
+            let id = try await submit(fixture)
+            let scoring = try await claim(fixture, id)
+            let evaluation = try await evaluation(fixture, id)
+            try await store.insertEvaluation(
+                evaluation, job: JobRequest(queue: "report-jobs", kind: "k", payload: Data("{}".utf8), dedupeKey: id))
+            try await store.jobs.complete(scoring)
+            let reporting = try #require(
+                try await store.jobs.claimNextJobs(
+                    queue: "report-jobs", limit: 1, owner: "w", leaseDuration: .seconds(30)
+                ).first?.lease)
+            try await store.insertReport(
+                ReportBuilder.build(
+                    submissionID: id, assessment: fixture.assessment, content: fixture.newSubmission().content,
+                    evaluation: evaluation, generatedAt: fixture.clock.now()))
+            try await store.jobs.complete(reporting)
+            #expect(try await store.submission(id: id)?.status == .completed)
+            let writes = try await sqlite.pool.read("SELECT status FROM row_writes ORDER BY rowid")
+            #expect(writes.map { $0.string("status") } == ["scoring", "reporting", "completed"])
+            try await expectTrue(fixture, "a submission's whole life")
+        }
+    }
+
     @Test(
         "a failed submission whose dead job was discarded is queued again when a new job arrives for it",
         arguments: TestBackend.allCases)

@@ -205,7 +205,48 @@ enum SQLiteMigrations {
         Migration(
             version: 8, name: "the attempts each run of a retried job gets",
             statements: ["ALTER TABLE jobs ADD COLUMN attempts_per_run INTEGER"]),
+        // Migration 5's triggers wrote the submission's row whenever they derived its status, even
+        // when it came out unchanged, which is four times of the seven in a submission's life (its
+        // first job, the report job, and each job's completion). SQLite writes a whole row on an
+        // update, content included, and the two status indexes with it. Now the row is written
+        // only when the status changes, as PostgreSQL's `refresh_submission_status` always did.
+        Migration(
+            version: 9, name: "submission status written only when it changes",
+            statements: [
+                "jobs_inserted_submission_status", "jobs_updated_submission_status",
+                "evaluations_submission_status", "reports_submission_status",
+            ].map { "DROP TRIGGER \(unsafeRaw: $0)" }
+                + [
+                    """
+                    CREATE TRIGGER jobs_inserted_submission_status AFTER INSERT ON jobs
+                    WHEN NEW.dedupe_key IS NOT NULL
+                    BEGIN \(unsafeRaw: refreshStatus(id: "NEW.dedupe_key")); END
+                    """,
+                    """
+                    CREATE TRIGGER jobs_updated_submission_status AFTER UPDATE OF state, attempt ON jobs
+                    WHEN NEW.dedupe_key IS NOT NULL AND (OLD.state IS NOT NEW.state OR OLD.attempt IS NOT NEW.attempt)
+                    BEGIN \(unsafeRaw: refreshStatus(id: "NEW.dedupe_key")); END
+                    """,
+                    """
+                    CREATE TRIGGER evaluations_submission_status AFTER INSERT ON evaluations
+                    BEGIN \(unsafeRaw: refreshStatus(id: "NEW.submission_id")); END
+                    """,
+                    """
+                    CREATE TRIGGER reports_submission_status AFTER INSERT ON reports
+                    BEGIN \(unsafeRaw: refreshStatus(id: "NEW.submission_id")); END
+                    """,
+                ]),
     ]
+
+    /// The statement a trigger runs to set the status of the submission whose id is the SQL
+    /// expression `id`: derived once, and the row left alone when the status is unchanged.
+    private static func refreshStatus(id: String) -> String {
+        """
+        UPDATE submissions SET status = fresh.status
+        FROM (SELECT \(SubmissionStatusSQL.derived(id: id)) AS status) AS fresh
+        WHERE submissions.id = \(id) AND submissions.status IS NOT fresh.status
+        """
+    }
 
     /// Applies the steps this database has not seen yet; safe when several processes start at once.
     static func apply(to pool: SQLiteConnectionPool) async throws -> [Int] {
