@@ -157,7 +157,8 @@ struct SubmissionStatusColumnTests {
             let scoring = try await claim(fixture, id)
             let evaluation = try await evaluation(fixture, id)
             try await store.insertEvaluation(
-                evaluation, job: JobRequest(queue: "report-jobs", kind: "k", payload: Data("{}".utf8), dedupeKey: id))
+                evaluation,
+                job: JobRequest(queue: "report-jobs", kind: "k", payload: Data("{}".utf8), dedupeKey: id))
             try await store.jobs.complete(scoring)
             let reporting = try #require(
                 try await store.jobs.claimNextJobs(
@@ -165,13 +166,54 @@ struct SubmissionStatusColumnTests {
                 ).first?.lease)
             try await store.insertReport(
                 ReportBuilder.build(
-                    submissionID: id, assessment: fixture.assessment, content: fixture.newSubmission().content,
+                    submissionID: id, assessment: fixture.assessment,
+                    content: fixture.newSubmission().content,
                     evaluation: evaluation, generatedAt: fixture.clock.now()))
             try await store.jobs.complete(reporting)
             #expect(try await store.submission(id: id)?.status == .completed)
             let writes = try await sqlite.pool.read("SELECT status FROM row_writes ORDER BY rowid")
             #expect(writes.map { $0.string("status") } == ["scoring", "reporting", "completed"])
             try await expectTrue(fixture, "a submission's whole life")
+        }
+    }
+
+    @Test(
+        "a batch of jobs claimed, completed or given results in one statement moves every submission it touches"
+    )
+    func batchesMoveEverySubmission() async throws {
+        try await StoreFixture.with(.postgres) { fixture in
+            var ids: [String] = []
+            for _ in 0..<30 { ids.append(try await submit(fixture)) }
+            let jobs = try await fixture.store.jobs.claimNextJobs(
+                queue: "scoring-jobs", limit: 30, owner: "w", leaseDuration: .seconds(30))
+            #expect(jobs.count == 30)
+            try await expectTrue(fixture, "one claim of 30 jobs")
+            #expect(try await fixture.store.listSubmissions(SubmissionQuery(status: .scoring)).total == 30)
+            try await withThrowingTaskGroup { group in
+                for job in jobs {
+                    let evaluation = try await evaluation(fixture, try #require(job.dedupeKey))
+                    group.addTask {
+                        try await fixture.store.insertEvaluation(
+                            evaluation,
+                            job: JobRequest(
+                                queue: "report-jobs", kind: "k", payload: Data("{}".utf8),
+                                dedupeKey: evaluation.submissionID))
+                        try await fixture.store.jobs.complete(try #require(job.lease))
+                    }
+                }
+                try await group.waitForAll()
+            }
+            try await expectTrue(fixture, "30 evaluations and completions, batched")
+            #expect(try await fixture.store.listSubmissions(SubmissionQuery(status: .reporting)).total == 30)
+            // No trigger of these tables runs once per row (pg_trigger's tgtype bit 1 is FOR EACH ROW).
+            let rowTriggers = try await TestDatabase.postgresCount(
+                url: fixture.database.url,
+                """
+                SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+                WHERE NOT t.tgisinternal AND (t.tgtype & 1) = 1
+                  AND c.relname IN ('jobs', 'submissions', 'evaluations', 'reports')
+                """)
+            #expect(rowTriggers == 0)
         }
     }
 

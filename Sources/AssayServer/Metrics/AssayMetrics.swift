@@ -108,7 +108,9 @@ public final class AssayMetrics: Sendable {
     static func prometheusName(_ name: String) -> String {
         func allowed(_ byte: UInt8, at index: Int) -> Bool {
             switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "_"): true
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "_"):
+                true
             case UInt8(ascii: "0")...UInt8(ascii: "9"): index > 0
             default: false
             }

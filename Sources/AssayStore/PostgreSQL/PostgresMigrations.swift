@@ -320,6 +320,7 @@ enum PostgresMigrations {
                 $$
                 """
             ]),
+        statementLevelStatus,
     ]
 
     /// Applies the steps this database has not seen yet, in one transaction on a connection of
