@@ -12,10 +12,14 @@ extension PostgresMigrations {
     /// upsert per status and assessment, with the same derivation (migration 10's, set-wise) and
     /// the same slot scheme (migration 6's).
     ///
-    /// The refresh reads each submission's report, jobs and evaluation by index, one submission
-    /// at a time: its plan is generic (planned once per connection, whatever the number of ids),
-    /// and its look-ups are scalar subqueries, which PostgreSQL cannot turn into a hash of a whole
-    /// table as it does an `EXISTS` when it expects many rows.
+    /// The refresh reads each submission, its report, jobs and evaluation by index, one
+    /// submission at a time. Its plan is generic, made once per connection: so that a plan made
+    /// while the tables were small (a connection's first call, on a new database) does not go on
+    /// reading a whole table at every call once they are large, it runs with sequential scans,
+    /// hash joins and merge joins priced out (each would read a whole table to find a few rows),
+    /// and its look-ups are scalar subqueries, which PostgreSQL cannot turn into a
+    /// hash of a whole table as it does an `EXISTS`. The trigger functions read only their
+    /// transition tables, or a submission by id in a scalar subquery.
     ///
     /// PostgreSQL allows no column list and one event per trigger with transition tables, so the
     /// update triggers fire for every `UPDATE` statement and pick out the rows whose state, attempt,
@@ -27,7 +31,10 @@ extension PostgresMigrations {
         statements: [
             """
             CREATE FUNCTION refresh_submission_statuses(submission_ids text[]) RETURNS void
-            LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
+            LANGUAGE plpgsql
+            SET plan_cache_mode = force_generic_plan SET enable_seqscan = off SET enable_hashjoin = off
+            SET enable_mergejoin = off
+            AS $$
             BEGIN
                 WITH fresh AS (
                     SELECT s.id, CASE
@@ -63,9 +70,8 @@ extension PostgresMigrations {
             DECLARE
                 failed text[];
             BEGIN
-                SELECT array_agg(DISTINCT s.id) INTO failed
-                FROM after_rows JOIN submissions s ON s.id = after_rows.dedupe_key
-                WHERE s.status = 'failed';
+                SELECT array_agg(DISTINCT dedupe_key) INTO failed FROM after_rows
+                WHERE (SELECT s.status FROM submissions s WHERE s.id = after_rows.dedupe_key) = 'failed';
                 IF failed IS NOT NULL THEN PERFORM refresh_submission_statuses(failed); END IF;
                 RETURN NULL;
             END
