@@ -18,7 +18,7 @@ struct ReportJobHandler: JobHandler {
 
     var kind: String { JobKind.buildReport }
 
-    func handle(_ job: Job, logger: Logger) async throws {
+    func handle(_ job: Job, logger: Logger) async throws -> JobHandlerOutcome {
         let payload = try SubmissionJobPayload.decode(from: job)
         var logger = logger
         logger[metadataKey: "submission_id"] = .string(payload.submissionID)
@@ -27,7 +27,7 @@ struct ReportJobHandler: JobHandler {
         }
         if submission.hasReport {
             logger.info("report already stored")
-            return
+            return .finished
         }
         guard let evaluation = submission.evaluation else {
             throw JobHandlerError.permanent("submission \(submission.id) has no evaluation to report on")
@@ -39,8 +39,9 @@ struct ReportJobHandler: JobHandler {
             submissionID: submission.id, assessment: assessment, content: submission.content,
             evaluation: evaluation, generatedAt: now())
         if let writer { report = try await written(report, by: writer, logger: logger) }
-        try await store.insertReport(report)
+        let completed = try await store.insertReport(report, completing: job.lease)
         logger.info("report stored", metadata: ["percent": .stringConvertible(report.percent)])
+        return completed ? .completedWithResult : .finished
     }
 
     /// `report` with the model's words, or with the template's when the model's fail validation twice.

@@ -5,7 +5,8 @@ import Foundation
 import JobQueue
 import Logging
 
-/// Scores a submission, then stores its evaluation and enqueues its report job in one transaction.
+/// Scores a submission, then stores its evaluation, enqueues its report job and completes its own
+/// job in one transaction.
 ///
 /// A scorer's model errors follow the engine's retry rules (``LLMError/forJobEngine``).
 ///
@@ -21,7 +22,7 @@ struct ScoringJobHandler: JobHandler {
 
     var kind: String { JobKind.scoreSubmission }
 
-    func handle(_ job: Job, logger: Logger) async throws {
+    func handle(_ job: Job, logger: Logger) async throws -> JobHandlerOutcome {
         let payload = try SubmissionJobPayload.decode(from: job)
         var logger = logger
         logger[metadataKey: "submission_id"] = .string(payload.submissionID)
@@ -32,9 +33,9 @@ struct ScoringJobHandler: JobHandler {
             throw JobHandlerError.permanent("submission \(payload.submissionID) does not exist")
         }
         if let existing = submission.evaluation {
-            try await store.insertEvaluation(existing, job: reportJob)
+            let completed = try await store.insertEvaluation(existing, job: reportJob, completing: job.lease)
             logger.info("submission already scored")
-            return
+            return completed ? .completedWithResult : .finished
         }
         guard let assessment = try await store.assessment(id: submission.assessmentID) else {
             throw JobHandlerError.permanent("assessment \(submission.assessmentID) does not exist")
@@ -46,7 +47,7 @@ struct ScoringJobHandler: JobHandler {
         } catch let error as LLMError {
             throw error.forJobEngine
         }
-        try await store.insertEvaluation(evaluation, job: reportJob)
+        let completed = try await store.insertEvaluation(evaluation, job: reportJob, completing: job.lease)
         JobMetrics.enqueued(queue: reportJob.queue, kind: reportJob.kind)
         logger.info(
             "submission scored",
@@ -54,5 +55,6 @@ struct ScoringJobHandler: JobHandler {
                 "points": .stringConvertible(evaluation.totalPoints),
                 "max_points": .stringConvertible(evaluation.maxPoints),
             ])
+        return completed ? .completedWithResult : .finished
     }
 }

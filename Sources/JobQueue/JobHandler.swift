@@ -9,8 +9,10 @@ public protocol JobHandler: Sendable {
     var kind: String { get }
     /// The longest an attempt may run; past it the attempt fails and is retried.
     var timeout: Duration { get }
-    /// Does the job's work. Throw ``JobHandlerError`` to control retries; any other error is retried.
-    func handle(_ job: Job, logger: Logger) async throws
+    /// Does the job's work, and says whether it completed the job itself (see
+    /// ``JobHandlerOutcome``). Throw ``JobHandlerError`` to control retries; any other error is
+    /// retried.
+    func handle(_ job: Job, logger: Logger) async throws -> JobHandlerOutcome
 }
 
 extension JobHandler {

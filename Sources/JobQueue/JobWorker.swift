@@ -277,10 +277,13 @@ public final class JobWorker: Service {
         let result = await task.result
         DeadlineWatch.shared.remove(ticket)
         // A handler that finished its work is not failed for having been asked to stop meanwhile,
-        // unless its lease is gone (its result would be refused).
+        // unless its lease is gone (its result would be refused). A handler that completed its job
+        // did so under its lease, fenced in its transaction: the lease was found gone after that
+        // (a renewal meets a completed job), and the job is done.
         switch (attempts.remove(lease), result) {
+        case (_, .success(.completedWithResult)): return .success(.completedWithResult)
         case (.leaseLost?, _): return .failure(JobQueueError.leaseLost(lease))
-        case (_, .success): return .success
+        case (_, .success(let handled)): return .success(handled)
         case (.timedOut(let timeout)?, .failure): return .failure(JobTimeoutError(timeout: timeout))
         case (.shutdown?, .failure): return .cancelledAtShutdown
         case (nil, .failure(let error)): return .failure(error)
@@ -333,7 +336,10 @@ public final class JobWorker: Service {
         -> JobAttemptSettlement
     {
         switch outcome {
-        case .success:
+        case .success(.completedWithResult):
+            logger.info("job completed")
+            return .completed
+        case .success(.finished):
             try await driver.complete(lease)
             logger.info("job completed")
             return .completed
@@ -377,7 +383,7 @@ private final class RunningJobs: Sendable {
 }
 
 private enum AttemptOutcome {
-    case success
+    case success(JobHandlerOutcome)
     case failure(any Error)
     case cancelledAtShutdown
 }

@@ -13,13 +13,13 @@ final class RunningAttempts: Sendable {
     private struct Attempt {
         var queue: String
         var delivery: JobDelivery?
-        var task: Task<Void, any Error>
+        var task: Task<JobHandlerOutcome, any Error>
         var stop: Stop?
     }
 
     private let attempts = Mutex<[JobLease: Attempt]>([:])
 
-    func add(_ attempt: JobAttempt, task: Task<Void, any Error>) {
+    func add(_ attempt: JobAttempt, task: Task<JobHandlerOutcome, any Error>) {
         attempts.withLock {
             $0[attempt.lease] = Attempt(queue: attempt.job.queue, delivery: attempt.delivery, task: task)
         }
@@ -52,7 +52,7 @@ final class RunningAttempts: Sendable {
 
     /// Marks the attempts `pick` chooses with their reason, then cancels their tasks.
     private func cancel(_ pick: ([JobLease: Attempt]) -> [(JobLease, Stop)]) {
-        let tasks = attempts.withLock { attempts -> [Task<Void, any Error>] in
+        let tasks = attempts.withLock { attempts -> [Task<JobHandlerOutcome, any Error>] in
             pick(attempts).compactMap { lease, stop in
                 attempts[lease]?.stop = stop
                 return attempts[lease]?.task

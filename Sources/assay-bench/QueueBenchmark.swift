@@ -157,7 +157,7 @@ enum BenchStore {
 
     struct NoOpHandler: JobHandler {
         var kind: String { BenchStore.noOpKind }
-        func handle(_ job: Job, logger: Logger) async throws {}
+        func handle(_ job: Job, logger: Logger) async throws -> JobHandlerOutcome { .finished }
     }
 }
 

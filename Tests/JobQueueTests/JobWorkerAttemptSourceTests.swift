@@ -1,6 +1,7 @@
 import AssayTestSupport
 import Foundation
 import JobQueue
+import Logging
 import Testing
 
 /// A worker fed by an attempt source other than database claims, as a broker's would be.
@@ -38,6 +39,30 @@ struct JobWorkerAttemptSourceTests {
         #expect(settled[brokenDelivery]?.stateThen == .dead)
         #expect(settled[ghost]?.settlement == .skipped)
         #expect(try await driver.job(id: undelivered)?.state == .available)
+    }
+
+    @Test(
+        "a handler that completed its job with its result is settled as completed, not completed again, even once a renewal found its lease gone"
+    )
+    func completedWithResult() async throws {
+        let driver = MemoryJobDriver()
+        let source = ScriptedAttemptSource(driver: driver)
+        let id = try await enqueue(driver, kind: "self-completing")
+        let delivery = source.deliver(jobID: id)
+        // After completing its job the handler stays until a renewal has met the completed job
+        // (and cancelled the attempt as one whose lease was lost), or a second has passed.
+        let handler = SelfCompletingHandler(kind: "self-completing", driver: driver, staysFor: .seconds(1))
+        var options = fastOptions()
+        options.leaseDuration = .milliseconds(300)
+        try await withWorker(driver: driver, source: source, handlers: [handler], options: options) {
+            let done = try await eventually { source.settled.count == 1 }
+            #expect(done)
+        }
+        // A worker that completed the job again, or took the renewal's word, would say `.skipped`.
+        #expect(source.settled.first?.delivery == delivery)
+        #expect(source.settled.first?.settlement == .completed)
+        #expect(source.settled.first?.stateThen == .completed)
+        #expect(try await driver.job(id: id)?.state == .completed)
     }
 
     @Test("a running delivery's lock is renewed beside its lease")
@@ -80,5 +105,20 @@ struct JobWorkerAttemptSourceTests {
         #expect(source.settled.map(\.settlement) == [.released])
         #expect(source.settled.map(\.stateThen) == [.available])
         #expect(try await driver.job(id: id)?.attempt == 0)
+    }
+}
+
+/// A handler whose result write completes its own job, as the pipeline's handlers do in the
+/// transaction that stores their result.
+private struct SelfCompletingHandler: JobHandler {
+    let kind: String
+    let driver: any JobQueueDriver
+    /// How long the handler stays after completing its job, unless cancelled first.
+    let staysFor: Duration
+
+    func handle(_ job: Job, logger: Logger) async throws -> JobHandlerOutcome {
+        try await driver.complete(try #require(job.lease))
+        try? await Task.sleep(for: staysFor)
+        return .completedWithResult
     }
 }

@@ -10,7 +10,10 @@ struct ClosureHandler: JobHandler {
     var timeout: Duration = .seconds(30)
     let body: @Sendable (Job) async throws -> Void
 
-    func handle(_ job: Job, logger: Logger) async throws { try await body(job) }
+    func handle(_ job: Job, logger: Logger) async throws -> JobHandlerOutcome {
+        try await body(job)
+        return .finished
+    }
 }
 
 /// Runs a ``JobWorker`` (on `source`, or database claims) in a service group for the duration of

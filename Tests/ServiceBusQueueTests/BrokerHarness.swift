@@ -18,9 +18,10 @@ struct ClosureHandler: JobHandler {
         self.body = body
     }
 
-    func handle(_ job: Job, logger: Logger) async throws {
+    func handle(_ job: Job, logger: Logger) async throws -> JobHandlerOutcome {
         runs.increment()
         try await body(job)
+        return .finished
     }
 }
 

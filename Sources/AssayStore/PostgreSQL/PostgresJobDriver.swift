@@ -202,36 +202,49 @@ public final class PostgresJobDriver: JobQueueDriver {
     private static func complete(_ leases: [JobLease], client: PostgresPool, logger: Logger, now: Date)
         async throws -> [Result<Void, any Error>]
     {
-        // Jobs are locked in the order of their ids and counters upserted in the order of their queues.
         let rows = try await PostgresFailure.retryingConflictOnce(logger: logger) {
-            try await client.rows(
-                """
-                WITH locked AS (
-                    -- Locked in the order of their ids, as every batch of jobs is, so batches never deadlock.
-                    SELECT jobs.id FROM jobs
-                    JOIN unnest(\(leases.map(\.jobID))::text[], \(leases.map(\.attempt))::int8[], \(leases.map(\.owner))::text[])
-                        AS held(id, attempt, owner)
-                        ON jobs.id = held.id AND jobs.attempt = held.attempt AND jobs.lease_owner = held.owner
-                    WHERE jobs.state = 'running'
-                    ORDER BY jobs.id FOR UPDATE OF jobs
-                ), done AS (
-                    UPDATE jobs SET state = 'completed', completed_at = \(now), updated_at = \(now),
-                        lease_owner = NULL, lease_expires_at = NULL
-                    FROM locked WHERE jobs.id = locked.id
-                    RETURNING jobs.id, jobs.queue
-                ), counted AS (
-                    INSERT INTO job_completions (queue, minute, completed)
-                    SELECT queue, date_trunc('minute', \(now)::timestamptz), count(*) FROM done
-                    GROUP BY queue ORDER BY queue
-                    ON CONFLICT (queue, minute) DO UPDATE SET completed = job_completions.completed + excluded.completed
-                )
-                SELECT id FROM done
-                """, logger: logger)
+            try await client.rows(completion(of: leases, now: now), logger: logger)
         }
         let completed = Set(try rows.map { try $0.string("id") })
         return leases.map {
             completed.contains($0.jobID) ? .success(()) : .failure(JobQueueError.leaseLost($0))
         }
+    }
+
+    /// Completes the jobs whose leases still hold, inside the caller's transaction (the one that
+    /// stores their results); returns the ids of those completed.
+    func complete(_ leases: [JobLease], on connection: PostgresConnection) async throws -> Set<String> {
+        guard !leases.isEmpty else { return [] }
+        let rows = try await connection.rows(Self.completion(of: leases, now: now()), logger: logger)
+        return Set(try rows.map { try $0.string("id") })
+    }
+
+    /// The statement that completes the jobs of `leases` still held, counts them by the minute, and
+    /// returns their ids. Jobs are locked in the order of their ids and counters upserted in the
+    /// order of their queues.
+    private static func completion(of leases: [JobLease], now: Date) -> PostgresQuery {
+        """
+        WITH locked AS (
+            -- Locked in the order of their ids, as every batch of jobs is, so batches never deadlock.
+            SELECT jobs.id FROM jobs
+            JOIN unnest(\(leases.map(\.jobID))::text[], \(leases.map(\.attempt))::int8[], \(leases.map(\.owner))::text[])
+                AS held(id, attempt, owner)
+                ON jobs.id = held.id AND jobs.attempt = held.attempt AND jobs.lease_owner = held.owner
+            WHERE jobs.state = 'running'
+            ORDER BY jobs.id FOR UPDATE OF jobs
+        ), done AS (
+            UPDATE jobs SET state = 'completed', completed_at = \(now), updated_at = \(now),
+                lease_owner = NULL, lease_expires_at = NULL
+            FROM locked WHERE jobs.id = locked.id
+            RETURNING jobs.id, jobs.queue
+        ), counted AS (
+            INSERT INTO job_completions (queue, minute, completed)
+            SELECT queue, date_trunc('minute', \(now)::timestamptz), count(*) FROM done
+            GROUP BY queue ORDER BY queue
+            ON CONFLICT (queue, minute) DO UPDATE SET completed = job_completions.completed + excluded.completed
+        )
+        SELECT id FROM done
+        """
     }
 
     public func fail(_ lease: JobLease, error: JobAttemptError, retryAt: Date?) async throws -> JobState {

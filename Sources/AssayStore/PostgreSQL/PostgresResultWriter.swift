@@ -4,10 +4,12 @@ import JobQueue
 import Logging
 import PostgresNIO
 
-/// Stores evaluations (with their report jobs) and reports on PostgreSQL, once each, many to one transaction.
+/// Stores evaluations (with their report jobs) and reports on PostgreSQL, once each, many to one
+/// transaction, and completes the jobs that made them in the same transaction when their leases
+/// still hold.
 final class PostgresResultWriter: Sendable {
-    private let evaluations: TransactionBatcher<PendingEvaluation, Void>
-    private let reports: TransactionBatcher<PendingReport, Void>
+    private let evaluations: TransactionBatcher<PendingEvaluation, Bool>
+    private let reports: TransactionBatcher<PendingReport, Bool>
 
     init(client: PostgresPool, jobDriver: PostgresJobDriver, maximumPending: Int, logger: Logger) {
         evaluations = TransactionBatcher(
@@ -24,33 +26,39 @@ final class PostgresResultWriter: Sendable {
                         ON CONFLICT (submission_id) DO NOTHING
                         """, logger: logger)
                     _ = try await jobDriver.enqueue(batch.map(\.job), on: connection)
-                    return batch.map { _ in .success(()) }
+                    let completed = try await jobDriver.complete(batch.compactMap(\.lease), on: connection)
+                    return batch.map { .success($0.lease.map { completed.contains($0.jobID) } ?? false) }
                 }
             },
             afterCommit: { batch, _ in
                 for queue in Set(batch.map(\.job.queue)) { jobDriver.announcer.announce(queue: queue) }
             })
         reports = TransactionBatcher(name: "reports", maximumPending: maximumPending, flushes: 2) { batch in
-            try await client.rows(
-                """
-                INSERT INTO reports (submission_id, document, created_at)
-                SELECT submission_id, document::jsonb, created_at
-                FROM unnest(\(batch.map(\.report.submissionID))::text[], \(batch.map { String(decoding: $0.document, as: UTF8.self) })::text[],
-                            \(batch.map(\.report.generatedAt))::timestamptz[])
-                    AS t(submission_id, document, created_at)
-                ON CONFLICT (submission_id) DO NOTHING
-                """, logger: logger)
-            return batch.map { _ in .success(()) }
+            try await client.transaction(logger: logger) { connection in
+                try await connection.query(
+                    """
+                    INSERT INTO reports (submission_id, document, created_at)
+                    SELECT submission_id, document::jsonb, created_at
+                    FROM unnest(\(batch.map(\.report.submissionID))::text[], \(batch.map { String(decoding: $0.document, as: UTF8.self) })::text[],
+                                \(batch.map(\.report.generatedAt))::timestamptz[])
+                        AS t(submission_id, document, created_at)
+                    ON CONFLICT (submission_id) DO NOTHING
+                    """, logger: logger)
+                let completed = try await jobDriver.complete(batch.compactMap(\.lease), on: connection)
+                return batch.map { .success($0.lease.map { completed.contains($0.jobID) } ?? false) }
+            }
         }
     }
 
-    /// Stores the evaluation unless one exists, and enqueues `job` (de-duplicated) in the same transaction.
-    func insert(_ evaluation: Evaluation, job: JobRequest) async throws {
-        try await evaluations.submit(PendingEvaluation(evaluation, job: job))
+    /// Stores the evaluation unless one exists, enqueues `job` (de-duplicated) and completes the
+    /// job of `lease` if it still holds, in one transaction; returns whether it completed it.
+    func insert(_ evaluation: Evaluation, job: JobRequest, completing lease: JobLease?) async throws -> Bool {
+        try await evaluations.submit(PendingEvaluation(evaluation, job: job, completing: lease))
     }
 
-    /// Stores the report unless one exists.
-    func insert(_ report: Report) async throws {
-        try await reports.submit(PendingReport(report))
+    /// Stores the report unless one exists and completes the job of `lease` if it still holds, in
+    /// one transaction; returns whether it completed it.
+    func insert(_ report: Report, completing lease: JobLease?) async throws -> Bool {
+        try await reports.submit(PendingReport(report, completing: lease))
     }
 }

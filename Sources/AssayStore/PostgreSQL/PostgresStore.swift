@@ -283,8 +283,10 @@ public final class PostgresStore: AssayStore {
 
     // MARK: Evaluations and reports
 
-    public func insertEvaluation(_ evaluation: Evaluation, job: JobRequest) async throws {
-        try await resultWriter.insert(evaluation, job: job)
+    public func insertEvaluation(_ evaluation: Evaluation, job: JobRequest, completing lease: JobLease?)
+        async throws -> Bool
+    {
+        try await resultWriter.insert(evaluation, job: job, completing: lease)
     }
 
     public func evaluation(submissionID: String) async throws -> Evaluation? {
@@ -296,8 +298,8 @@ public final class PostgresStore: AssayStore {
         }
     }
 
-    public func insertReport(_ report: Report) async throws {
-        try await resultWriter.insert(report)
+    public func insertReport(_ report: Report, completing lease: JobLease?) async throws -> Bool {
+        try await resultWriter.insert(report, completing: lease)
     }
 
     public func report(submissionID: String) async throws -> Report? {

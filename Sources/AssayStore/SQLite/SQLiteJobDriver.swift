@@ -183,6 +183,17 @@ public final class SQLiteJobDriver: JobQueueDriver {
         try await completions.submit(lease)
     }
 
+    /// Completes the jobs whose leases still hold, inside the caller's transaction (the one that
+    /// stores their results); returns the ids of those completed.
+    func complete(_ leases: [JobLease], on connection: isolated SQLiteConnection) throws -> Set<String> {
+        guard !leases.isEmpty else { return [] }
+        let results = try Self.complete(leases, on: connection, now: now())
+        return Set(
+            zip(leases, results).compactMap { lease, result in
+                if case .success = result { lease.jobID } else { nil }
+            })
+    }
+
     private static func complete(_ leases: [JobLease], on connection: isolated SQLiteConnection, now: Date)
         throws
         -> [Result<Void, any Error>]

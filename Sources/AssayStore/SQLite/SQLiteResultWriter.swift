@@ -2,10 +2,11 @@ import AssayCore
 import Foundation
 import JobQueue
 
-/// Stores evaluations (with their report jobs) and reports, once each, many to one transaction.
+/// Stores evaluations (with their report jobs) and reports, once each, many to one transaction,
+/// and completes the jobs that made them in the same transaction when their leases still hold.
 final class SQLiteResultWriter: Sendable {
-    private let evaluations: TransactionBatcher<PendingEvaluation, Void>
-    private let reports: TransactionBatcher<PendingReport, Void>
+    private let evaluations: TransactionBatcher<PendingEvaluation, Bool>
+    private let reports: TransactionBatcher<PendingReport, Bool>
 
     init(pool: SQLiteConnectionPool, jobDriver: SQLiteJobDriver, maximumPending: Int) {
         evaluations = TransactionBatcher(
@@ -21,7 +22,8 @@ final class SQLiteResultWriter: Sendable {
                         ON CONFLICT (submission_id) DO NOTHING
                         """)
                     _ = try jobDriver.enqueue(batch.map(\.job), on: connection)
-                    return batch.map { _ in .success(()) }
+                    let completed = try jobDriver.complete(batch.compactMap(\.lease), on: connection)
+                    return batch.map { .success($0.lease.map { completed.contains($0.jobID) } ?? false) }
                 }
             },
             afterCommit: { batch, _ in
@@ -37,18 +39,21 @@ final class SQLiteResultWriter: Sendable {
                     INSERT INTO reports (submission_id, document, created_at) VALUES \(SQLiteQuery.joined(rows))
                     ON CONFLICT (submission_id) DO NOTHING
                     """)
-                return batch.map { _ in .success(()) }
+                let completed = try jobDriver.complete(batch.compactMap(\.lease), on: connection)
+                return batch.map { .success($0.lease.map { completed.contains($0.jobID) } ?? false) }
             }
         }
     }
 
-    /// Stores the evaluation unless one exists, and enqueues `job` (de-duplicated) in the same transaction.
-    func insert(_ evaluation: Evaluation, job: JobRequest) async throws {
-        try await evaluations.submit(PendingEvaluation(evaluation, job: job))
+    /// Stores the evaluation unless one exists, enqueues `job` (de-duplicated) and completes the
+    /// job of `lease` if it still holds, in one transaction; returns whether it completed it.
+    func insert(_ evaluation: Evaluation, job: JobRequest, completing lease: JobLease?) async throws -> Bool {
+        try await evaluations.submit(PendingEvaluation(evaluation, job: job, completing: lease))
     }
 
-    /// Stores the report unless one exists.
-    func insert(_ report: Report) async throws {
-        try await reports.submit(PendingReport(report))
+    /// Stores the report unless one exists and completes the job of `lease` if it still holds, in
+    /// one transaction; returns whether it completed it.
+    func insert(_ report: Report, completing lease: JobLease?) async throws -> Bool {
+        try await reports.submit(PendingReport(report, completing: lease))
     }
 }

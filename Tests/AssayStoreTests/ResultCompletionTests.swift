@@ -1,0 +1,75 @@
+import AssayCore
+import AssayTestSupport
+import Foundation
+import JobQueue
+import Testing
+
+@testable import AssayStore
+
+/// A job's result and its completion commit in one transaction, fenced by the job's lease.
+@Suite("Results that complete their jobs, on every backend", .timeLimit(.minutes(2)))
+struct ResultCompletionTests {
+    func claim(_ fixture: StoreFixture, queue: String) async throws -> Job {
+        let jobs = try await fixture.store.jobs.claimNextJobs(
+            queue: queue, limit: 1, owner: "worker", leaseDuration: .seconds(30))
+        return try #require(jobs.first)
+    }
+
+    @Test(
+        "an evaluation and a report each complete the job that made them, counted as completed",
+        arguments: TestBackend.allCases)
+    func resultsCompleteTheirJobs(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { fixture in
+            let store = fixture.store
+            let new = fixture.newSubmission()
+            _ = try await store.insertSubmission(new, job: fixture.scoringJob(for: new.id))
+            let scoring = try await claim(fixture, queue: "scoring-jobs")
+            let evaluation = try await RubricScorer().evaluate(
+                submissionID: new.id, content: new.content, for: fixture.assessment, at: fixture.clock.now())
+            let reportJob = JobRequest(
+                queue: "report-jobs", kind: "k", payload: Data("{}".utf8), dedupeKey: new.id)
+            #expect(try await store.insertEvaluation(evaluation, job: reportJob, completing: scoring.lease))
+            #expect(try await store.jobs.job(id: scoring.id)?.state == .completed)
+
+            let reporting = try await claim(fixture, queue: "report-jobs")
+            let report = ReportBuilder.build(
+                submissionID: new.id, assessment: fixture.assessment, content: new.content,
+                evaluation: evaluation, generatedAt: fixture.clock.now())
+            #expect(try await store.insertReport(report, completing: reporting.lease))
+            #expect(try await store.jobs.job(id: reporting.id)?.state == .completed)
+
+            let statistics = try await store.jobs.statistics(queues: ["scoring-jobs", "report-jobs"])
+            #expect(statistics["scoring-jobs"]?.completedLastHour == 1)
+            #expect(statistics["report-jobs"]?.completedLastHour == 1)
+            #expect(statistics["report-jobs"]?.running == 0)
+            #expect(try await store.submission(id: new.id)?.status == .completed)
+        }
+    }
+
+    @Test(
+        "a result whose lease was lost is stored but completes nothing, and says so",
+        arguments: TestBackend.allCases)
+    func lostLeaseCompletesNothing(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { fixture in
+            let store = fixture.store
+            let new = fixture.newSubmission()
+            _ = try await store.insertSubmission(new, job: fixture.scoringJob(for: new.id))
+            let scoring = try await claim(fixture, queue: "scoring-jobs")
+            let held = try #require(scoring.lease)
+            // The lease of an attempt that lost the job to another worker.
+            let lost = JobLease(jobID: held.jobID, attempt: held.attempt, owner: "another worker")
+            let evaluation = try await RubricScorer().evaluate(
+                submissionID: new.id, content: new.content, for: fixture.assessment, at: fixture.clock.now())
+            let reportJob = JobRequest(
+                queue: "report-jobs", kind: "k", payload: Data("{}".utf8), dedupeKey: new.id)
+            #expect(try await store.insertEvaluation(evaluation, job: reportJob, completing: lost) == false)
+            #expect(try await store.evaluation(submissionID: new.id) != nil)
+            let job = try await store.jobs.job(id: scoring.id)
+            #expect(job?.state == .running)
+            #expect(job?.leaseOwner == "worker")
+            // The holder can still complete it.
+            try await store.jobs.complete(held)
+            #expect(try await store.jobs.job(id: scoring.id)?.state == .completed)
+        }
+    }
+}
