@@ -1,3 +1,4 @@
+import AssayCore
 import Foundation
 import JobQueue
 
@@ -9,13 +10,17 @@ struct SubmissionJobPayload: Codable, Sendable {
         case submissionID = "submission_id"
     }
 
+    /// `{"submission_id":"…"}`, the bytes JSONEncoder writes for it.
     func encoded() -> Data {
-        // Encoding a struct of one string cannot fail.
-        (try? JSONEncoder().encode(self)) ?? Data()
+        AssayJSON.encode(stringMembers: ["submission_id": submissionID])
     }
 
     /// Decodes a job's payload; a payload that does not decode can never succeed, so it is permanent.
+    /// An object of strings is read directly; anything else goes to JSONDecoder.
     static func decode(from job: Job) throws -> SubmissionJobPayload {
+        if let id = AssayJSON.stringMembers(of: job.payload)?["submission_id"] {
+            return SubmissionJobPayload(submissionID: id)
+        }
         do {
             return try JSONDecoder().decode(SubmissionJobPayload.self, from: job.payload)
         } catch {
