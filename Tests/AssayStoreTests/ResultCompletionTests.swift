@@ -15,19 +15,28 @@ struct ResultCompletionTests {
         return try #require(jobs.first)
     }
 
+    /// A stored submission whose scoring job `worker` has claimed, with its evaluation and the
+    /// report job it starts, not yet stored.
+    func scored(_ fixture: StoreFixture) async throws -> (
+        submission: NewSubmission, scoring: Job, evaluation: Evaluation, reportJob: JobRequest
+    ) {
+        let new = fixture.newSubmission()
+        _ = try await fixture.store.insertSubmission(new, job: fixture.scoringJob(for: new.id))
+        let scoring = try await claim(fixture, queue: "scoring-jobs")
+        let evaluation = try await RubricScorer().evaluate(
+            submissionID: new.id, content: new.content, for: fixture.assessment, at: fixture.clock.now())
+        let reportJob = JobRequest(
+            queue: "report-jobs", kind: "k", payload: Data("{}".utf8), dedupeKey: new.id)
+        return (new, scoring, evaluation, reportJob)
+    }
+
     @Test(
         "an evaluation and a report each complete the job that made them, counted as completed",
         arguments: TestBackend.allCases)
     func resultsCompleteTheirJobs(backend: TestBackend) async throws {
         try await StoreFixture.with(backend) { fixture in
             let store = fixture.store
-            let new = fixture.newSubmission()
-            _ = try await store.insertSubmission(new, job: fixture.scoringJob(for: new.id))
-            let scoring = try await claim(fixture, queue: "scoring-jobs")
-            let evaluation = try await RubricScorer().evaluate(
-                submissionID: new.id, content: new.content, for: fixture.assessment, at: fixture.clock.now())
-            let reportJob = JobRequest(
-                queue: "report-jobs", kind: "k", payload: Data("{}".utf8), dedupeKey: new.id)
+            let (new, scoring, evaluation, reportJob) = try await scored(fixture)
             #expect(try await store.insertEvaluation(evaluation, job: reportJob, completing: scoring.lease))
             #expect(try await store.jobs.job(id: scoring.id)?.state == .completed)
 
@@ -52,16 +61,10 @@ struct ResultCompletionTests {
     func lostLeaseCompletesNothing(backend: TestBackend) async throws {
         try await StoreFixture.with(backend) { fixture in
             let store = fixture.store
-            let new = fixture.newSubmission()
-            _ = try await store.insertSubmission(new, job: fixture.scoringJob(for: new.id))
-            let scoring = try await claim(fixture, queue: "scoring-jobs")
+            let (new, scoring, evaluation, reportJob) = try await scored(fixture)
             let held = try #require(scoring.lease)
             // The lease of an attempt that lost the job to another worker.
             let lost = JobLease(jobID: held.jobID, attempt: held.attempt, owner: "another worker")
-            let evaluation = try await RubricScorer().evaluate(
-                submissionID: new.id, content: new.content, for: fixture.assessment, at: fixture.clock.now())
-            let reportJob = JobRequest(
-                queue: "report-jobs", kind: "k", payload: Data("{}".utf8), dedupeKey: new.id)
             #expect(try await store.insertEvaluation(evaluation, job: reportJob, completing: lost) == false)
             #expect(try await store.evaluation(submissionID: new.id) != nil)
             let job = try await store.jobs.job(id: scoring.id)

@@ -26,8 +26,8 @@ final class PostgresResultWriter: Sendable {
                         ON CONFLICT (submission_id) DO NOTHING
                         """, logger: logger)
                     _ = try await jobDriver.enqueue(batch.map(\.job), on: connection)
-                    let completed = try await jobDriver.complete(batch.compactMap(\.lease), on: connection)
-                    return batch.map { .success($0.lease.map { completed.contains($0.jobID) } ?? false) }
+                    let completed = try await jobDriver.complete(batch.leases, on: connection)
+                    return batch.answers(completed: completed)
                 }
             },
             afterCommit: { batch, _ in
@@ -44,8 +44,8 @@ final class PostgresResultWriter: Sendable {
                         AS t(submission_id, document, created_at)
                     ON CONFLICT (submission_id) DO NOTHING
                     """, logger: logger)
-                let completed = try await jobDriver.complete(batch.compactMap(\.lease), on: connection)
-                return batch.map { .success($0.lease.map { completed.contains($0.jobID) } ?? false) }
+                let completed = try await jobDriver.complete(batch.leases, on: connection)
+                return batch.answers(completed: completed)
             }
         }
     }

@@ -22,8 +22,8 @@ final class SQLiteResultWriter: Sendable {
                         ON CONFLICT (submission_id) DO NOTHING
                         """)
                     _ = try jobDriver.enqueue(batch.map(\.job), on: connection)
-                    let completed = try jobDriver.complete(batch.compactMap(\.lease), on: connection)
-                    return batch.map { .success($0.lease.map { completed.contains($0.jobID) } ?? false) }
+                    let completed = try jobDriver.complete(batch.leases, on: connection)
+                    return batch.answers(completed: completed)
                 }
             },
             afterCommit: { batch, _ in
@@ -39,8 +39,8 @@ final class SQLiteResultWriter: Sendable {
                     INSERT INTO reports (submission_id, document, created_at) VALUES \(SQLiteQuery.joined(rows))
                     ON CONFLICT (submission_id) DO NOTHING
                     """)
-                let completed = try jobDriver.complete(batch.compactMap(\.lease), on: connection)
-                return batch.map { .success($0.lease.map { completed.contains($0.jobID) } ?? false) }
+                let completed = try jobDriver.complete(batch.leases, on: connection)
+                return batch.answers(completed: completed)
             }
         }
     }

@@ -4,7 +4,7 @@ import JobQueue
 
 /// An evaluation waiting in a batch, its document encoded, with the report job it starts and the
 /// lease of the scoring job to complete with it, if any.
-struct PendingEvaluation: Sendable {
+struct PendingEvaluation: PendingResult {
     var evaluation: Evaluation
     var document: Data
     var job: JobRequest
@@ -20,7 +20,7 @@ struct PendingEvaluation: Sendable {
 
 /// A report waiting in a batch, its document encoded, with the lease of the report job to
 /// complete with it, if any.
-struct PendingReport: Sendable {
+struct PendingReport: PendingResult {
     var report: Report
     var document: Data
     var lease: JobLease?
@@ -29,5 +29,22 @@ struct PendingReport: Sendable {
         self.report = report
         document = try AssayJSON.encode(report)
         self.lease = lease
+    }
+}
+
+/// A result waiting in a batch with the lease of the job that made it, which its transaction
+/// completes when the lease still holds.
+protocol PendingResult: Sendable {
+    var lease: JobLease? { get }
+}
+
+extension Array where Element: PendingResult {
+    /// The leases of the batch's results that came with one, to complete in its transaction.
+    var leases: [JobLease] { compactMap(\.lease) }
+
+    /// Each result's answer: whether its transaction completed its job, whose id is then among
+    /// `completed`.
+    func answers(completed: Set<String>) -> [Result<Bool, any Error>] {
+        map { pending in .success(pending.lease.map { completed.contains($0.jobID) } ?? false) }
     }
 }
