@@ -232,49 +232,75 @@ public final class JobWorker: Service {
 
     /// Runs the attempt, records its result in the database, then settles its delivery, if it came
     /// with one.
+    ///
+    /// The handler runs in this task, not one of its own: a job costs one task. An attempt that was
+    /// stopped (its task cancelled) records its result from a task that is not cancelled.
     private func process(_ attempt: JobAttempt) async {
         let job = attempt.job
-        let lease = attempt.lease
         var logger = self.logger
         logger[metadataKey: "job_id"] = .string(job.id)
         logger[metadataKey: "queue"] = .string(job.queue)
         logger[metadataKey: "kind"] = .string(job.kind)
         logger[metadataKey: "attempt"] = .stringConvertible(job.attempt)
-        let settlement: JobAttemptSettlement
-        if let handler = handlers[job.kind] {
-            let started = ContinuousClock.now
-            let outcome = await runAttempt(attempt, handler: handler, logger: logger)
-            let ran = ContinuousClock.now - started
-            logger[metadataKey: "duration_ms"] = .stringConvertible(Int(ran.seconds * 1000))
-            settlement = await finish(lease, outcome: outcome, job: job, logger: logger)
-            JobMetrics.record(settlement, of: job, ran: ran)
-        } else {
-            settlement = await giveBack(job, lease: lease, logger: logger)
+        guard let handler = handlers[job.kind] else {
+            let settlement = await giveBack(job, lease: attempt.lease, logger: logger)
             JobMetrics.record(settlement, of: job, ran: nil)
+            await settle(attempt, as: settlement)
+            return
         }
+        let started = ContinuousClock.now
+        let outcome = await runAttempt(attempt, handler: handler, logger: logger)
+        let ran = ContinuousClock.now - started
+        logger[metadataKey: "duration_ms"] = .stringConvertible(Int(ran.seconds * 1000))
+        let settlement: JobAttemptSettlement
+        if Task.isCancelled {
+            settlement = await Task { [logger] in
+                await self.finish(attempt.lease, outcome: outcome, job: job, logger: logger)
+            }.value
+        } else {
+            settlement = await finish(attempt.lease, outcome: outcome, job: job, logger: logger)
+        }
+        JobMetrics.record(settlement, of: job, ran: ran)
+        await settle(attempt, as: settlement)
+    }
+
+    /// Settles the attempt's delivery, if it came with one.
+    private func settle(_ attempt: JobAttempt, as settlement: JobAttemptSettlement) async {
         guard let delivery = attempt.delivery else { return }
         do {
-            try await source.settle(delivery, as: settlement)
+            if Task.isCancelled {
+                try await Task { try await self.source.settle(delivery, as: settlement) }.value
+            } else {
+                try await source.settle(delivery, as: settlement)
+            }
         } catch {
             warn(
                 "could not settle the delivery", error, metadata: ["message_id": .string(delivery.messageID)])
         }
     }
 
-    /// Runs the handler in a task of its own, which the lease keeper, its timeout (kept by the
-    /// shared ``DeadlineWatch``) or the shutdown can cancel; the outcome says which did.
+    /// Runs the handler in the current task, which the lease keeper, its timeout (kept by the shared
+    /// ``DeadlineWatch``) or the shutdown can cancel; the outcome says which did. Cancelled without
+    /// a reason, the task's worker is being cancelled: that is a shutdown too.
     private func runAttempt(_ attempt: JobAttempt, handler: any JobHandler, logger: Logger) async
         -> AttemptOutcome
     {
         let job = attempt.job
         let lease = attempt.lease
-        let task = Task { try await handler.handle(job, logger: logger) }
-        attempts.add(attempt, task: task)
+        withUnsafeCurrentTask { task in
+            // An async function always runs in a task.
+            if let task { attempts.add(attempt, task: HandlerTask(task: task)) }
+        }
         let timeout = handler.timeout
         let ticket = DeadlineWatch.shared.add(deadline: .now + timeout) { [attempts] in
             attempts.stop([lease], because: .timedOut(timeout))
         }
-        let result = await task.result
+        let result: Result<JobHandlerOutcome, any Error>
+        do {
+            result = .success(try await handler.handle(job, logger: logger))
+        } catch {
+            result = .failure(error)
+        }
         DeadlineWatch.shared.remove(ticket)
         // A handler that finished its work is not failed for having been asked to stop meanwhile,
         // unless its lease is gone (its result would be refused). A handler that completed its job
@@ -286,6 +312,7 @@ public final class JobWorker: Service {
         case (_, .success(let handled)): return .success(handled)
         case (.timedOut(let timeout)?, .failure): return .failure(JobTimeoutError(timeout: timeout))
         case (.shutdown?, .failure): return .cancelledAtShutdown
+        case (nil, .failure) where Task.isCancelled: return .cancelledAtShutdown
         case (nil, .failure(let error)): return .failure(error)
         }
     }

@@ -2,6 +2,9 @@ import Synchronization
 
 /// The attempts a worker runs, with what it needs to keep and stop them: their leases and
 /// deliveries (renewed together) and the tasks their handlers run in.
+///
+/// A task is held as an `UnsafeCurrentTask` and cancelled under the lock: it is alive while its
+/// attempt is here, since the task itself removes the attempt before it ends.
 final class RunningAttempts: Sendable {
     /// Why the worker stopped an attempt.
     enum Stop {
@@ -13,13 +16,13 @@ final class RunningAttempts: Sendable {
     private struct Attempt {
         var queue: String
         var delivery: JobDelivery?
-        var task: Task<JobHandlerOutcome, any Error>
+        var task: HandlerTask
         var stop: Stop?
     }
 
     private let attempts = Mutex<[JobLease: Attempt]>([:])
 
-    func add(_ attempt: JobAttempt, task: Task<JobHandlerOutcome, any Error>) {
+    func add(_ attempt: JobAttempt, task: HandlerTask) {
         attempts.withLock {
             $0[attempt.lease] = Attempt(queue: attempt.job.queue, delivery: attempt.delivery, task: task)
         }
@@ -50,14 +53,23 @@ final class RunningAttempts: Sendable {
         }
     }
 
-    /// Marks the attempts `pick` chooses with their reason, then cancels their tasks.
+    /// Marks the attempts `pick` chooses with their reason and cancels their tasks; under the lock,
+    /// so that no task is cancelled once its attempt has been removed (it may be recording its
+    /// result, or be gone).
     private func cancel(_ pick: ([JobLease: Attempt]) -> [(JobLease, Stop)]) {
-        let tasks = attempts.withLock { attempts -> [Task<JobHandlerOutcome, any Error>] in
-            pick(attempts).compactMap { lease, stop in
+        attempts.withLock { attempts in
+            for (lease, stop) in pick(attempts) {
                 attempts[lease]?.stop = stop
-                return attempts[lease]?.task
+                attempts[lease]?.task.task.cancel()
             }
         }
-        for task in tasks { task.cancel() }
     }
+}
+
+/// The task an attempt's handler runs in, held while the attempt is in ``RunningAttempts``.
+///
+/// Sendable by that rule: it is only cancelled under the lock, while its attempt is there, that is
+/// while the task is alive.
+struct HandlerTask: @unchecked Sendable {
+    let task: UnsafeCurrentTask
 }
