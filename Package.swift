@@ -41,7 +41,7 @@ let package = Package(
         .executableTarget(
             name: "assay",
             dependencies: [
-                "AssayServer", "AssayStore", "JobQueue", "ServiceBusQueue",
+                "AssayServer", "AssayStore", "JobQueue", "ServiceBusQueue", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -112,6 +112,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // glibc's mallopt, for `assay worker`'s one malloc arena.
+        .systemLibrary(name: "CMalloc"),
         // The system's SQLite library (libsqlite3-dev), which AssayStore's SQLite connection calls.
         .systemLibrary(
             name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),

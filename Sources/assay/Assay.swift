@@ -8,4 +8,19 @@ struct Assay: AsyncParsableCommand {
         abstract: "Assay: submit assessments, score them, store reports; a job queue that never loses a job.",
         subcommands: [Serve.self, Worker.self, Migrate.self, QueueCommand.self, DeadLettersCommand.self]
     )
+
+    /// ArgumentParser's `main`, with the worker's allocator set while the main thread is the only one.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if command is Worker { MallocArenas.useOne() }
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
