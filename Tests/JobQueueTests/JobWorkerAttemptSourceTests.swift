@@ -84,6 +84,27 @@ struct JobWorkerAttemptSourceTests {
         #expect(try await driver.job(id: id)?.attempt == 1)
     }
 
+    @Test(
+        "an attempt stopped at its timeout records its failure and settles its delivery from a task not cancelled"
+    )
+    func timedOutAttemptSettlesUncancelled() async throws {
+        let driver = MemoryJobDriver()
+        let source = ScriptedAttemptSource(driver: driver)
+        let handler = ClosureHandler(kind: "slow", timeout: .milliseconds(100)) { _ in
+            try await Task.sleep(for: .seconds(600))
+        }
+        let id = try await enqueue(driver, kind: "slow")
+        source.deliver(jobID: id)
+        try await withWorker(driver: driver, source: source, handlers: [handler], options: fastOptions()) {
+            let done = try await eventually { source.settled.count == 1 }
+            #expect(done)
+        }
+        // The handler's task was cancelled at the timeout; the failure and the settlement were not.
+        #expect(source.settled.map(\.fromCancelledTask) == [false])
+        #expect(source.settled.map(\.settlement) == [.failed(.scheduled)])
+        #expect(try await driver.job(id: id)?.errors.map(\.message) == ["timed out after 0.1s"])
+    }
+
     @Test("a delivery cut short by shutdown is settled as released, its attempt not spent")
     func releasedAtShutdown() async throws {
         let driver = MemoryJobDriver()

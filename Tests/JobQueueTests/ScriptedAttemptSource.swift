@@ -11,6 +11,8 @@ final class ScriptedAttemptSource: JobAttemptSource {
         var settlement: JobAttemptSettlement
         /// The job's state in the database when the worker settled its delivery.
         var stateThen: JobState?
+        /// Whether the task that settled it was cancelled.
+        var fromCancelledTask = false
     }
 
     private struct Pending {
@@ -70,9 +72,13 @@ final class ScriptedAttemptSource: JobAttemptSource {
 
     func settle(_ delivery: JobDelivery, as settlement: JobAttemptSettlement) async throws {
         let jobID = String(delivery.messageID.prefix { $0 != ":" })
+        let cancelled = Task.isCancelled
         let stateThen = try await driver.job(id: jobID)?.state
         state.withLock {
-            $0.settled.append(Settled(delivery: delivery, settlement: settlement, stateThen: stateThen))
+            $0.settled.append(
+                Settled(
+                    delivery: delivery, settlement: settlement, stateThen: stateThen,
+                    fromCancelledTask: cancelled))
         }
     }
 }
