@@ -18,30 +18,40 @@ struct ReportJobHandler: JobHandler {
 
     var kind: String { JobKind.buildReport }
 
+    // Split in small async steps, as the scoring handler is: a job waits in `insertReport` for
+    // its transaction with only `handle`'s frame under it.
     func handle(_ job: Job, logger: Logger) async throws -> JobHandlerOutcome {
         let payload = try SubmissionJobPayload.decode(from: job)
         var logger = logger
         logger[metadataKey: "submission_id"] = .string(payload.submissionID)
-        guard let submission = try await store.submissionWork(id: payload.submissionID) else {
-            throw JobHandlerError.permanent("submission \(payload.submissionID) does not exist")
-        }
-        if submission.hasReport {
+        guard let report = try await report(for: payload.submissionID, logger: logger) else {
             logger.info("report already stored")
             return .finished
         }
+        let percent = report.percent
+        let completed = try await store.insertReport(report, completing: job.lease)
+        logger.info("report stored", metadata: ["percent": .stringConvertible(percent)])
+        return completed ? .completedWithResult : .finished
+    }
+
+    /// The submission's report, built from its evaluation (and written by the model, with a
+    /// writer); nil when it has one stored.
+    private func report(for submissionID: String, logger: Logger) async throws -> Report? {
+        guard let submission = try await store.submissionWork(id: submissionID) else {
+            throw JobHandlerError.permanent("submission \(submissionID) does not exist")
+        }
+        if submission.hasReport { return nil }
         guard let evaluation = submission.evaluation else {
             throw JobHandlerError.permanent("submission \(submission.id) has no evaluation to report on")
         }
         guard let assessment = try await store.assessment(id: submission.assessmentID) else {
             throw JobHandlerError.permanent("assessment \(submission.assessmentID) does not exist")
         }
-        var report = ReportBuilder.build(
+        let report = ReportBuilder.build(
             submissionID: submission.id, assessment: assessment, content: submission.content,
             evaluation: evaluation, generatedAt: now())
-        if let writer { report = try await written(report, by: writer, logger: logger) }
-        let completed = try await store.insertReport(report, completing: job.lease)
-        logger.info("report stored", metadata: ["percent": .stringConvertible(report.percent)])
-        return completed ? .completedWithResult : .finished
+        guard let writer else { return report }
+        return try await written(report, by: writer, logger: logger)
     }
 
     /// `report` with the model's words, or with the template's when the model's fail validation twice.

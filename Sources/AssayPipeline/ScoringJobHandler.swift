@@ -22,39 +22,54 @@ struct ScoringJobHandler: JobHandler {
 
     var kind: String { JobKind.scoreSubmission }
 
+    // Split in small async steps: a job waits in `insertEvaluation` for its transaction with only
+    // `handle`'s frame under it, and every frame of a waiting job is memory held (256 a queue).
     func handle(_ job: Job, logger: Logger) async throws -> JobHandlerOutcome {
         let payload = try SubmissionJobPayload.decode(from: job)
-        var logger = logger
-        logger[metadataKey: "submission_id"] = .string(payload.submissionID)
-        let reportJob = JobRequest(
+        let (evaluation, rescored) = try await evaluation(of: payload.submissionID)
+        let completed = try await store.insertEvaluation(
+            evaluation, job: reportJob(for: payload), completing: job.lease)
+        log(evaluation, rescored: rescored, submissionID: payload.submissionID, logger: logger)
+        return completed ? .completedWithResult : .finished
+    }
+
+    private func reportJob(for payload: SubmissionJobPayload) -> JobRequest {
+        JobRequest(
             queue: reportQueue, kind: JobKind.buildReport, payload: payload.encoded(),
             dedupeKey: payload.submissionID, maxAttempts: maxAttempts)
-        guard let submission = try await store.submissionWork(id: payload.submissionID) else {
-            throw JobHandlerError.permanent("submission \(payload.submissionID) does not exist")
+    }
+
+    /// The submission's evaluation: the stored one (`rescored` false), or a new one.
+    private func evaluation(of submissionID: String) async throws -> (Evaluation, rescored: Bool) {
+        guard let submission = try await store.submissionWork(id: submissionID) else {
+            throw JobHandlerError.permanent("submission \(submissionID) does not exist")
         }
-        if let existing = submission.evaluation {
-            let completed = try await store.insertEvaluation(existing, job: reportJob, completing: job.lease)
-            logger.info("submission already scored")
-            return completed ? .completedWithResult : .finished
-        }
+        if let existing = submission.evaluation { return (existing, false) }
         guard let assessment = try await store.assessment(id: submission.assessmentID) else {
             throw JobHandlerError.permanent("assessment \(submission.assessmentID) does not exist")
         }
-        let evaluation: Evaluation
         do {
-            evaluation = try await scorer.evaluate(
+            let evaluation = try await scorer.evaluate(
                 submissionID: submission.id, content: submission.content, for: assessment, at: now())
+            return (evaluation, true)
         } catch let error as LLMError {
             throw error.forJobEngine
         }
-        let completed = try await store.insertEvaluation(evaluation, job: reportJob, completing: job.lease)
-        JobMetrics.enqueued(queue: reportJob.queue, kind: reportJob.kind)
+    }
+
+    private func log(_ evaluation: Evaluation, rescored: Bool, submissionID: String, logger: Logger) {
+        var logger = logger
+        logger[metadataKey: "submission_id"] = .string(submissionID)
+        guard rescored else {
+            logger.info("submission already scored")
+            return
+        }
+        JobMetrics.enqueued(queue: reportQueue, kind: JobKind.buildReport)
         logger.info(
             "submission scored",
             metadata: [
                 "points": .stringConvertible(evaluation.totalPoints),
                 "max_points": .stringConvertible(evaluation.maxPoints),
             ])
-        return completed ? .completedWithResult : .finished
     }
 }

@@ -378,27 +378,34 @@ public final class JobWorker: Service {
             logger.warning("lease lost while running", metadata: ["lease_owner": .string(lost.owner)])
             return .skipped
         case .failure(let error):
-            let failure = JobAttemptError(attempt: job.attempt, failedAt: now(), message: "\(error)")
-            let retryAt: Date?
-            switch error {
-            case JobHandlerError.permanent:
-                retryAt = nil
-            case JobHandlerError.retryAfter(let minimum, _):
-                retryAt =
-                    now() + options.retryPolicy.delay(afterAttempt: job.attempt, atLeast: minimum).seconds
-            default:
-                retryAt = now() + options.retryPolicy.delay(afterAttempt: job.attempt).seconds
-            }
-            let state = try await driver.fail(lease, error: failure, retryAt: retryAt)
-            if state == .dead {
-                logger.error("job dead", metadata: ["error": .string(failure.message)])
-            } else {
-                logger.warning(
-                    "job failed, will retry",
-                    metadata: ["error": .string(failure.message), "retry_at": .string("\(retryAt ?? now())")])
-            }
-            return .failed(state)
+            return try await recordFailure(lease, error: error, job: job, logger: logger)
         }
+    }
+
+    /// Fails the attempt: the job is retried after a backoff (at least a handler's Retry-After),
+    /// or dead after a permanent failure or its last attempt.
+    private func recordFailure(_ lease: JobLease, error: any Error, job: Job, logger: Logger) async throws
+        -> JobAttemptSettlement
+    {
+        let failure = JobAttemptError(attempt: job.attempt, failedAt: now(), message: "\(error)")
+        let retryAt: Date?
+        switch error {
+        case JobHandlerError.permanent:
+            retryAt = nil
+        case JobHandlerError.retryAfter(let minimum, _):
+            retryAt = now() + options.retryPolicy.delay(afterAttempt: job.attempt, atLeast: minimum).seconds
+        default:
+            retryAt = now() + options.retryPolicy.delay(afterAttempt: job.attempt).seconds
+        }
+        let state = try await driver.fail(lease, error: failure, retryAt: retryAt)
+        if state == .dead {
+            logger.error("job dead", metadata: ["error": .string(failure.message)])
+        } else {
+            logger.warning(
+                "job failed, will retry",
+                metadata: ["error": .string(failure.message), "retry_at": .string("\(retryAt ?? now())")])
+        }
+        return .failed(state)
     }
 }
 

@@ -26,8 +26,8 @@ final class PostgresResultWriter: Sendable {
                         """
                         INSERT INTO evaluations (submission_id, document, created_at)
                         SELECT submission_id, document::jsonb, created_at
-                        FROM unnest(\(batch.map(\.evaluation.submissionID))::text[], \(batch.map { String(decoding: $0.document, as: UTF8.self) })::text[],
-                                    \(batch.map(\.evaluation.evaluatedAt))::timestamptz[])
+                        FROM unnest(\(batch.map(\.submissionID))::text[], \(batch.map { String(decoding: $0.document, as: UTF8.self) })::text[],
+                                    \(batch.map(\.createdAt))::timestamptz[])
                             AS t(submission_id, document, created_at)
                         ON CONFLICT (submission_id) DO NOTHING
                         """, logger: logger)
@@ -47,8 +47,8 @@ final class PostgresResultWriter: Sendable {
                     """
                     INSERT INTO reports (submission_id, document, created_at)
                     SELECT submission_id, document::jsonb, created_at
-                    FROM unnest(\(batch.map(\.report.submissionID))::text[], \(batch.map { String(decoding: $0.document, as: UTF8.self) })::text[],
-                                \(batch.map(\.report.generatedAt))::timestamptz[])
+                    FROM unnest(\(batch.map(\.submissionID))::text[], \(batch.map { String(decoding: $0.document, as: UTF8.self) })::text[],
+                                \(batch.map(\.createdAt))::timestamptz[])
                         AS t(submission_id, document, created_at)
                     ON CONFLICT (submission_id) DO NOTHING
                     """, logger: logger)

@@ -14,7 +14,7 @@ final class SQLiteResultWriter: Sendable {
             write: { batch in
                 try await pool.transaction { connection in
                     let rows = batch.map { pending -> SQLiteQuery in
-                        "(\(pending.evaluation.submissionID), \(json: pending.document), \(pending.evaluation.evaluatedAt))"
+                        "(\(pending.submissionID), \(json: pending.document), \(pending.createdAt))"
                     }
                     try connection.run(
                         """
@@ -32,7 +32,7 @@ final class SQLiteResultWriter: Sendable {
         reports = TransactionBatcher(name: "reports", maximumPending: maximumPending) { batch in
             try await pool.transaction { connection in
                 let rows = batch.map { pending -> SQLiteQuery in
-                    "(\(pending.report.submissionID), \(json: pending.document), \(pending.report.generatedAt))"
+                    "(\(pending.submissionID), \(json: pending.document), \(pending.createdAt))"
                 }
                 try connection.run(
                     """

@@ -5,13 +5,15 @@ import JobQueue
 /// An evaluation waiting in a batch, its document encoded, with the report job it starts and the
 /// lease of the scoring job to complete with it, if any.
 struct PendingEvaluation: PendingResult {
-    var evaluation: Evaluation
+    var submissionID: String
+    var createdAt: Date
     var document: Data
     var job: JobRequest
     var lease: JobLease?
 
     init(_ evaluation: Evaluation, job: JobRequest, completing lease: JobLease?) throws {
-        self.evaluation = evaluation
+        submissionID = evaluation.submissionID
+        createdAt = evaluation.evaluatedAt
         document = try AssayJSON.encode(evaluation)
         self.job = job
         self.lease = lease
@@ -21,12 +23,14 @@ struct PendingEvaluation: PendingResult {
 /// A report waiting in a batch, its document encoded, with the lease of the report job to
 /// complete with it, if any.
 struct PendingReport: PendingResult {
-    var report: Report
+    var submissionID: String
+    var createdAt: Date
     var document: Data
     var lease: JobLease?
 
     init(_ report: Report, completing lease: JobLease?) throws {
-        self.report = report
+        submissionID = report.submissionID
+        createdAt = report.generatedAt
         document = try AssayJSON.encode(report)
         self.lease = lease
     }
