@@ -1,58 +1,39 @@
 import Foundation
 
-#if canImport(FoundationXML)
-    import FoundationXML
-#endif
-
 /// Reads a queue's runtime properties from the management API's Atom answer.
 ///
 /// An `<entry>` holds a `QueueDescription` whose `CountDetails` has the counts; a `<feed>` with no
 /// entry is how the broker says the queue does not exist.
-final class QueueDescriptionParser: NSObject, XMLParserDelegate {
-    private var properties: ServiceBusQueueRuntimeProperties
-    private var sawQueueDescription = false
-    private var sawElement = false
-    private var text = ""
-
-    private init(name: String) {
-        properties = ServiceBusQueueRuntimeProperties(name: name)
-    }
-
+enum QueueDescriptionParser {
     /// The properties in `data`, nil when it is a feed without a queue; throws
     /// `ServiceBusError.unexpectedResponse` when it is not XML.
     static func parse(_ data: Data, name: String) throws(ServiceBusError) -> ServiceBusQueueRuntimeProperties?
     {
-        let delegate = QueueDescriptionParser(name: name)
-        let parser = XMLParser(data: data)
-        parser.delegate = delegate
-        guard parser.parse(), delegate.sawElement else {
-            let reason = parser.parserError.map { "\($0)" } ?? "no XML element"
+        let events: [XMLElementReader.Event]
+        do {
+            events = try XMLElementReader.events(in: data)
+        } catch {
             throw .unexpectedResponse(
-                entity: name, detail: "the queue description is not Atom XML (\(reason))")
+                entity: name, detail: "the queue description is not Atom XML (\(error))")
         }
-        return delegate.sawQueueDescription ? delegate.properties : nil
+        var properties = ServiceBusQueueRuntimeProperties(name: name)
+        var sawQueueDescription = false
+        for event in events {
+            switch event {
+            case .start(let element):
+                if element == "QueueDescription" { sawQueueDescription = true }
+            case .end(let element, let text):
+                read(element, text.trimmingCharacters(in: .whitespacesAndNewlines), into: &properties)
+            }
+        }
+        return sawQueueDescription ? properties : nil
     }
 
-    func parser(
-        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-        qualifiedName: String?,
-        attributes: [String: String] = [:]
+    private static func read(
+        _ element: String, _ value: String, into properties: inout ServiceBusQueueRuntimeProperties
     ) {
-        sawElement = true
-        if Self.localName(elementName) == "QueueDescription" { sawQueueDescription = true }
-        text = ""
-    }
-
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
-        text += string
-    }
-
-    func parser(
-        _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?
-    ) {
-        let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
         let number = Int(value)
-        switch Self.localName(elementName) {
+        switch element {
         case "ActiveMessageCount": properties.activeMessageCount = number ?? 0
         case "DeadLetterMessageCount": properties.deadLetterMessageCount = number ?? 0
         case "ScheduledMessageCount": properties.scheduledMessageCount = number ?? 0
@@ -64,10 +45,5 @@ final class QueueDescriptionParser: NSObject, XMLParserDelegate {
         case "LockDuration": properties.lockDuration = value
         default: break
         }
-        text = ""
-    }
-
-    private static func localName(_ name: String) -> Substring {
-        name.split(separator: ":").last ?? Substring(name)
     }
 }
