@@ -236,31 +236,49 @@ public final class JobWorker: Service {
     /// The handler runs in this task, not one of its own: a job costs one task. An attempt that was
     /// stopped (its task cancelled) records its result from a task that is not cancelled.
     private func process(_ attempt: JobAttempt) async {
-        let job = attempt.job
+        let logger = jobLogger(attempt.job)
+        guard let handler = handlers[attempt.job.kind] else {
+            let settlement = await giveBack(attempt.job, lease: attempt.lease, logger: logger)
+            JobMetrics.record(settlement, of: attempt.job, ran: nil)
+            await settle(attempt, as: settlement)
+            return
+        }
+        // Little is kept here across the handler's run: every frame under a waiting job is memory
+        // held, for up to `concurrency` jobs a queue; recording the result is a step of its own.
+        let started = ContinuousClock.now
+        let outcome = await runAttempt(attempt, handler: handler, logger: logger)
+        await conclude(attempt, outcome: outcome, ran: ContinuousClock.now - started, logger: logger)
+    }
+
+    private func jobLogger(_ job: Job) -> Logger {
         var logger = self.logger
         logger[metadataKey: "job_id"] = .string(job.id)
         logger[metadataKey: "queue"] = .string(job.queue)
         logger[metadataKey: "kind"] = .string(job.kind)
         logger[metadataKey: "attempt"] = .stringConvertible(job.attempt)
-        guard let handler = handlers[job.kind] else {
-            let settlement = await giveBack(job, lease: attempt.lease, logger: logger)
-            JobMetrics.record(settlement, of: job, ran: nil)
-            await settle(attempt, as: settlement)
-            return
-        }
-        let started = ContinuousClock.now
-        let outcome = await runAttempt(attempt, handler: handler, logger: logger)
-        let ran = ContinuousClock.now - started
+        return logger
+    }
+
+    /// Records the attempt's outcome in the database, then settles its delivery.
+    @inline(never)  // Its frame is not under the handler's wait.
+    private func conclude(_ attempt: JobAttempt, outcome: AttemptOutcome, ran: Duration, logger: Logger) async
+    {
+        var logger = logger
         logger[metadataKey: "duration_ms"] = .stringConvertible(Int(ran.seconds * 1000))
         let settlement: JobAttemptSettlement
-        if Task.isCancelled {
+        if case .success(.completedWithResult) = outcome {
+            // The usual case, with nothing to record: the result's transaction completed the job.
+            // Decided here, the job's task never holds `finish`'s and `record`'s frames.
+            logger.info("job completed")
+            settlement = .completed
+        } else if Task.isCancelled {
             settlement = await Task { [logger] in
-                await self.finish(attempt.lease, outcome: outcome, job: job, logger: logger)
+                await self.finish(attempt.lease, outcome: outcome, job: attempt.job, logger: logger)
             }.value
         } else {
-            settlement = await finish(attempt.lease, outcome: outcome, job: job, logger: logger)
+            settlement = await finish(attempt.lease, outcome: outcome, job: attempt.job, logger: logger)
         }
-        JobMetrics.record(settlement, of: job, ran: ran)
+        JobMetrics.record(settlement, of: attempt.job, ran: ran)
         await settle(attempt, as: settlement)
     }
 
