@@ -18,25 +18,30 @@ struct ReportJobHandler: JobHandler {
 
     var kind: String { JobKind.buildReport }
 
-    // Split in small async steps, as the scoring handler is: a job waits in `insertReport` for
-    // its transaction with only `handle`'s frame under it.
+    // Split in small async steps, as the scoring handler is: a job waits in `insertReport` for its
+    // transaction with only `handle`'s frame under it, holding the encoded report.
     func handle(_ job: Job, logger: Logger) async throws -> JobHandlerOutcome {
         let payload = try SubmissionJobPayload.decode(from: job)
-        var logger = logger
-        logger[metadataKey: "submission_id"] = .string(payload.submissionID)
-        guard let report = try await report(for: payload.submissionID, logger: logger) else {
-            logger.info("report already stored")
+        guard let (report, percent) = try await report(for: payload.submissionID, logger: logger) else {
+            logger.info("report already stored", metadata: ["submission_id": .string(payload.submissionID)])
             return .finished
         }
-        let percent = report.percent
         let completed = try await store.insertReport(report, completing: job.lease)
-        logger.info("report stored", metadata: ["percent": .stringConvertible(percent)])
+        logger.info(
+            "report stored",
+            metadata: [
+                "submission_id": .string(payload.submissionID), "percent": .stringConvertible(percent),
+            ])
         return completed ? .completedWithResult : .finished
     }
 
     /// The submission's report, built from its evaluation (and written by the model, with a
-    /// writer); nil when it has one stored.
-    private func report(for submissionID: String, logger: Logger) async throws -> Report? {
+    /// writer) and encoded for the store, with its percent; nil when it has one stored.
+    private func report(for submissionID: String, logger: Logger) async throws -> (
+        EncodedReport, percent: Double
+    )? {
+        var logger = logger
+        logger[metadataKey: "submission_id"] = .string(submissionID)
         guard let submission = try await store.submissionWork(id: submissionID) else {
             throw JobHandlerError.permanent("submission \(submissionID) does not exist")
         }
@@ -47,11 +52,11 @@ struct ReportJobHandler: JobHandler {
         guard let assessment = try await store.assessment(id: submission.assessmentID) else {
             throw JobHandlerError.permanent("assessment \(submission.assessmentID) does not exist")
         }
-        let report = ReportBuilder.build(
+        var report = ReportBuilder.build(
             submissionID: submission.id, assessment: assessment, content: submission.content,
             evaluation: evaluation, generatedAt: now())
-        guard let writer else { return report }
-        return try await written(report, by: writer, logger: logger)
+        if let writer { report = try await written(report, by: writer, logger: logger) }
+        return (try EncodedReport(report), report.percent)
     }
 
     /// `report` with the model's words, or with the template's when the model's fail validation twice.

@@ -23,14 +23,24 @@ struct ScoringJobHandler: JobHandler {
     var kind: String { JobKind.scoreSubmission }
 
     // Split in small async steps: a job waits in `insertEvaluation` for its transaction with only
-    // `handle`'s frame under it, and every frame of a waiting job is memory held (256 a queue).
+    // `handle`'s frame under it, holding the encoded evaluation; every frame of a waiting job is
+    // memory held (256 jobs a queue).
     func handle(_ job: Job, logger: Logger) async throws -> JobHandlerOutcome {
         let payload = try SubmissionJobPayload.decode(from: job)
-        let (evaluation, rescored) = try await evaluation(of: payload.submissionID)
+        let scored = try await scored(payload.submissionID)
         let completed = try await store.insertEvaluation(
-            evaluation, job: reportJob(for: payload), completing: job.lease)
-        log(evaluation, rescored: rescored, submissionID: payload.submissionID, logger: logger)
+            scored.evaluation, job: reportJob(for: payload), completing: job.lease)
+        log(scored, submissionID: payload.submissionID, logger: logger)
         return completed ? .completedWithResult : .finished
+    }
+
+    /// A submission's evaluation, encoded for the store, with what the log says of it.
+    private struct Scored {
+        var evaluation: EncodedEvaluation
+        /// Whether it was made now (false: an earlier attempt stored it).
+        var isNew: Bool
+        var points: Double
+        var maxPoints: Double
     }
 
     private func reportJob(for payload: SubmissionJobPayload) -> JobRequest {
@@ -39,28 +49,36 @@ struct ScoringJobHandler: JobHandler {
             dedupeKey: payload.submissionID, maxAttempts: maxAttempts)
     }
 
-    /// The submission's evaluation: the stored one (`rescored` false), or a new one.
-    private func evaluation(of submissionID: String) async throws -> (Evaluation, rescored: Bool) {
+    /// The submission's evaluation: the stored one, or a new one.
+    private func scored(_ submissionID: String) async throws -> Scored {
         guard let submission = try await store.submissionWork(id: submissionID) else {
             throw JobHandlerError.permanent("submission \(submissionID) does not exist")
         }
-        if let existing = submission.evaluation { return (existing, false) }
-        guard let assessment = try await store.assessment(id: submission.assessmentID) else {
-            throw JobHandlerError.permanent("assessment \(submission.assessmentID) does not exist")
+        let evaluation: Evaluation
+        let isNew: Bool
+        if let existing = submission.evaluation {
+            (evaluation, isNew) = (existing, false)
+        } else {
+            guard let assessment = try await store.assessment(id: submission.assessmentID) else {
+                throw JobHandlerError.permanent("assessment \(submission.assessmentID) does not exist")
+            }
+            do {
+                evaluation = try await scorer.evaluate(
+                    submissionID: submission.id, content: submission.content, for: assessment, at: now())
+            } catch let error as LLMError {
+                throw error.forJobEngine
+            }
+            isNew = true
         }
-        do {
-            let evaluation = try await scorer.evaluate(
-                submissionID: submission.id, content: submission.content, for: assessment, at: now())
-            return (evaluation, true)
-        } catch let error as LLMError {
-            throw error.forJobEngine
-        }
+        return Scored(
+            evaluation: try EncodedEvaluation(evaluation), isNew: isNew, points: evaluation.totalPoints,
+            maxPoints: evaluation.maxPoints)
     }
 
-    private func log(_ evaluation: Evaluation, rescored: Bool, submissionID: String, logger: Logger) {
+    private func log(_ scored: Scored, submissionID: String, logger: Logger) {
         var logger = logger
         logger[metadataKey: "submission_id"] = .string(submissionID)
-        guard rescored else {
+        guard scored.isNew else {
             logger.info("submission already scored")
             return
         }
@@ -68,8 +86,8 @@ struct ScoringJobHandler: JobHandler {
         logger.info(
             "submission scored",
             metadata: [
-                "points": .stringConvertible(evaluation.totalPoints),
-                "max_points": .stringConvertible(evaluation.maxPoints),
+                "points": .stringConvertible(scored.points),
+                "max_points": .stringConvertible(scored.maxPoints),
             ])
     }
 }

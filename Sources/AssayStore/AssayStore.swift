@@ -37,14 +37,14 @@ public protocol AssayStore: Sendable {
     /// scoring job) is completed in that transaction too, and the answer is `true`; a lease that
     /// was lost completes nothing, and the answer is `false` (the evaluation is stored all the
     /// same: a later attempt finds it).
-    func insertEvaluation(_ evaluation: Evaluation, job: JobRequest, completing lease: JobLease?)
+    func insertEvaluation(_ evaluation: EncodedEvaluation, job: JobRequest, completing lease: JobLease?)
         async throws -> Bool
     func evaluation(submissionID: String) async throws -> Evaluation?
 
     /// Stores a report, once; a second call for the same submission changes nothing. When
     /// `lease` is given and still holds, its job (the report job) is completed in the same
     /// transaction, and the answer is `true`.
-    func insertReport(_ report: Report, completing lease: JobLease?) async throws -> Bool
+    func insertReport(_ report: EncodedReport, completing lease: JobLease?) async throws -> Bool
     func report(submissionID: String) async throws -> Report?
 
     /// Runs what the store needs while it is in use (PostgreSQL's connection pool) until ``close()``

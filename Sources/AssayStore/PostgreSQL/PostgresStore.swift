@@ -283,7 +283,7 @@ public final class PostgresStore: AssayStore {
 
     // MARK: Evaluations and reports
 
-    public func insertEvaluation(_ evaluation: Evaluation, job: JobRequest, completing lease: JobLease?)
+    public func insertEvaluation(_ evaluation: EncodedEvaluation, job: JobRequest, completing lease: JobLease?)
         async throws -> Bool
     {
         try await resultWriter.insert(evaluation, job: job, completing: lease)
@@ -298,7 +298,7 @@ public final class PostgresStore: AssayStore {
         }
     }
 
-    public func insertReport(_ report: Report, completing lease: JobLease?) async throws -> Bool {
+    public func insertReport(_ report: EncodedReport, completing lease: JobLease?) async throws -> Bool {
         try await resultWriter.insert(report, completing: lease)
     }
 

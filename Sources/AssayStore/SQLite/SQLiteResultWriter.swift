@@ -47,13 +47,13 @@ final class SQLiteResultWriter: Sendable {
 
     /// Stores the evaluation unless one exists, enqueues `job` (de-duplicated) and completes the
     /// job of `lease` if it still holds, in one transaction; returns whether it completed it.
-    func insert(_ evaluation: Evaluation, job: JobRequest, completing lease: JobLease?) async throws -> Bool {
+    func insert(_ evaluation: EncodedEvaluation, job: JobRequest, completing lease: JobLease?) async throws -> Bool {
         try await evaluations.submit(PendingEvaluation(evaluation, job: job, completing: lease))
     }
 
     /// Stores the report unless one exists and completes the job of `lease` if it still holds, in
     /// one transaction; returns whether it completed it.
-    func insert(_ report: Report, completing lease: JobLease?) async throws -> Bool {
+    func insert(_ report: EncodedReport, completing lease: JobLease?) async throws -> Bool {
         try await reports.submit(PendingReport(report, completing: lease))
     }
 }

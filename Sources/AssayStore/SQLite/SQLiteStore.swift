@@ -193,7 +193,7 @@ public final class SQLiteStore: AssayStore {
 
     // MARK: Evaluations and reports
 
-    public func insertEvaluation(_ evaluation: Evaluation, job: JobRequest, completing lease: JobLease?)
+    public func insertEvaluation(_ evaluation: EncodedEvaluation, job: JobRequest, completing lease: JobLease?)
         async throws -> Bool
     {
         try await resultWriter.insert(evaluation, job: job, completing: lease)
@@ -207,7 +207,7 @@ public final class SQLiteStore: AssayStore {
         }
     }
 
-    public func insertReport(_ report: Report, completing lease: JobLease?) async throws -> Bool {
+    public func insertReport(_ report: EncodedReport, completing lease: JobLease?) async throws -> Bool {
         try await resultWriter.insert(report, completing: lease)
     }
 

@@ -11,10 +11,10 @@ struct PendingEvaluation: PendingResult {
     var job: JobRequest
     var lease: JobLease?
 
-    init(_ evaluation: Evaluation, job: JobRequest, completing lease: JobLease?) throws {
+    init(_ evaluation: EncodedEvaluation, job: JobRequest, completing lease: JobLease?) {
         submissionID = evaluation.submissionID
         createdAt = evaluation.evaluatedAt
-        document = try AssayJSON.encode(evaluation)
+        document = evaluation.document
         self.job = job
         self.lease = lease
     }
@@ -28,10 +28,10 @@ struct PendingReport: PendingResult {
     var document: Data
     var lease: JobLease?
 
-    init(_ report: Report, completing lease: JobLease?) throws {
+    init(_ report: EncodedReport, completing lease: JobLease?) {
         submissionID = report.submissionID
         createdAt = report.generatedAt
-        document = try AssayJSON.encode(report)
+        document = report.document
         self.lease = lease
     }
 }
