@@ -20,10 +20,10 @@ RUN swift build -c release --product assay --static-swift-stdlib \
     && cp -R .build/release/assay_AssayServer.resources /out/
 
 FROM debian:bookworm-slim
-# libstdc++6, zlib1g, libxml2 (Foundation's XML parser, for Service Bus's Atom feed) and libsqlite3-0
-# (the store's SQLite) are what the binary links beyond libc; curl is for the health check only.
+# libstdc++6, zlib1g and libsqlite3-0 (the store's SQLite) are what the binary links beyond libc
+# (scripts/check-container checks it); curl is for the health check only.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libstdc++6 zlib1g libxml2 libsqlite3-0 ca-certificates curl \
+    && apt-get install -y --no-install-recommends libstdc++6 zlib1g libsqlite3-0 ca-certificates curl \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --user-group --home-dir /app --shell /usr/sbin/nologin assay \
     && mkdir -p /app/data \
