@@ -72,7 +72,7 @@ struct XMLElementReader {
                 events.append(.end(Self.localName(name), text: text))
                 text = ""
             } else {
-                guard open.isEmpty ? !sawRoot : true else {
+                guard !(open.isEmpty && sawRoot) else {
                     throw Malformed(description: "a second root element")
                 }
                 index += 1
