@@ -26,8 +26,8 @@ final class PostgresResultWriter: Sendable {
                         """
                         INSERT INTO evaluations (submission_id, document, created_at)
                         SELECT submission_id, document::jsonb, created_at
-                        FROM unnest(\(batch.map(\.submissionID))::text[], \(batch.map { String(decoding: $0.document, as: UTF8.self) })::text[],
-                                    \(batch.map(\.createdAt))::timestamptz[])
+                        FROM unnest(\(batch.map(\.evaluation.submissionID))::text[], \(batch.map { String(decoding: $0.evaluation.document, as: UTF8.self) })::text[],
+                                    \(batch.map(\.evaluation.evaluatedAt))::timestamptz[])
                             AS t(submission_id, document, created_at)
                         ON CONFLICT (submission_id) DO NOTHING
                         """, logger: logger)
@@ -47,8 +47,8 @@ final class PostgresResultWriter: Sendable {
                     """
                     INSERT INTO reports (submission_id, document, created_at)
                     SELECT submission_id, document::jsonb, created_at
-                    FROM unnest(\(batch.map(\.submissionID))::text[], \(batch.map { String(decoding: $0.document, as: UTF8.self) })::text[],
-                                \(batch.map(\.createdAt))::timestamptz[])
+                    FROM unnest(\(batch.map(\.report.submissionID))::text[], \(batch.map { String(decoding: $0.report.document, as: UTF8.self) })::text[],
+                                \(batch.map(\.report.generatedAt))::timestamptz[])
                         AS t(submission_id, document, created_at)
                     ON CONFLICT (submission_id) DO NOTHING
                     """, logger: logger)
@@ -60,7 +60,9 @@ final class PostgresResultWriter: Sendable {
 
     /// Stores the evaluation unless one exists, enqueues `job` (de-duplicated) and completes the
     /// job of `lease` if it still holds, in one transaction; returns whether it completed it.
-    func insert(_ evaluation: EncodedEvaluation, job: JobRequest, completing lease: JobLease?) async throws -> Bool {
+    func insert(_ evaluation: EncodedEvaluation, job: JobRequest, completing lease: JobLease?) async throws
+        -> Bool
+    {
         try await evaluations.submit(PendingEvaluation(evaluation, job: job, completing: lease))
     }
 

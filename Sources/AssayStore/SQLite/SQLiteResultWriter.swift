@@ -14,7 +14,7 @@ final class SQLiteResultWriter: Sendable {
             write: { batch in
                 try await pool.transaction { connection in
                     let rows = batch.map { pending -> SQLiteQuery in
-                        "(\(pending.submissionID), \(json: pending.document), \(pending.createdAt))"
+                        "(\(pending.evaluation.submissionID), \(json: pending.evaluation.document), \(pending.evaluation.evaluatedAt))"
                     }
                     try connection.run(
                         """
@@ -32,7 +32,7 @@ final class SQLiteResultWriter: Sendable {
         reports = TransactionBatcher(name: "reports", maximumPending: maximumPending) { batch in
             try await pool.transaction { connection in
                 let rows = batch.map { pending -> SQLiteQuery in
-                    "(\(pending.submissionID), \(json: pending.document), \(pending.createdAt))"
+                    "(\(pending.report.submissionID), \(json: pending.report.document), \(pending.report.generatedAt))"
                 }
                 try connection.run(
                     """
@@ -47,7 +47,9 @@ final class SQLiteResultWriter: Sendable {
 
     /// Stores the evaluation unless one exists, enqueues `job` (de-duplicated) and completes the
     /// job of `lease` if it still holds, in one transaction; returns whether it completed it.
-    func insert(_ evaluation: EncodedEvaluation, job: JobRequest, completing lease: JobLease?) async throws -> Bool {
+    func insert(_ evaluation: EncodedEvaluation, job: JobRequest, completing lease: JobLease?) async throws
+        -> Bool
+    {
         try await evaluations.submit(PendingEvaluation(evaluation, job: job, completing: lease))
     }
 

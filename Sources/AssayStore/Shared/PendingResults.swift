@@ -5,16 +5,12 @@ import JobQueue
 /// An evaluation waiting in a batch, its document encoded, with the report job it starts and the
 /// lease of the scoring job to complete with it, if any.
 struct PendingEvaluation: PendingResult {
-    var submissionID: String
-    var createdAt: Date
-    var document: Data
+    var evaluation: EncodedEvaluation
     var job: JobRequest
     var lease: JobLease?
 
     init(_ evaluation: EncodedEvaluation, job: JobRequest, completing lease: JobLease?) {
-        submissionID = evaluation.submissionID
-        createdAt = evaluation.evaluatedAt
-        document = evaluation.document
+        self.evaluation = evaluation
         self.job = job
         self.lease = lease
     }
@@ -23,15 +19,11 @@ struct PendingEvaluation: PendingResult {
 /// A report waiting in a batch, its document encoded, with the lease of the report job to
 /// complete with it, if any.
 struct PendingReport: PendingResult {
-    var submissionID: String
-    var createdAt: Date
-    var document: Data
+    var report: EncodedReport
     var lease: JobLease?
 
     init(_ report: EncodedReport, completing lease: JobLease?) {
-        submissionID = report.submissionID
-        createdAt = report.generatedAt
-        document = report.document
+        self.report = report
         self.lease = lease
     }
 }
