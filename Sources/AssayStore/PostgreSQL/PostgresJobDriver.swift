@@ -32,12 +32,20 @@ public final class PostgresJobDriver: JobQueueDriver {
         self.logger = logger
         self.now = now
         announcer = PostgresJobAnnouncer(notifier: notifier, logger: logger) { queue in
-            try await client.rows("SELECT pg_notify(\(Self.channel), \(queue))", logger: logger)
+            try await client.rows(Notify(queue: queue), logger: logger)
         }
         // Completions are bounded by the workers' concurrency, not by a setting.
         completions = TransactionBatcher(name: "completions", maximumPending: .max) { leases in
             try await Self.complete(leases, client: client, logger: logger, now: now())
         }
+    }
+
+    /// The statement that tells every listener that `queue` has new jobs.
+    struct Notify: PreparedQuery {
+        static let sql = Notify(queue: "").query.sql
+        let query: PostgresQuery
+
+        init(queue: String) { query = "SELECT pg_notify(\(PostgresJobDriver.channel)::text, \(queue)::text)" }
     }
 
     public func enqueue(_ request: JobRequest) async throws -> EnqueueResult {
@@ -60,19 +68,7 @@ public final class PostgresJobDriver: JobQueueDriver {
         guard !requests.isEmpty else { return [] }
         let now = now()
         let jobs = requests.map { $0.makeJob(now: now) }
-        let inserted = try await connection.rows(
-            """
-            INSERT INTO jobs (id, queue, kind, payload, dedupe_key, state, attempt, max_attempts, run_at, errors,
-                              created_at, updated_at)
-            SELECT id, queue, kind, payload, NULLIF(dedupe_key, ''), state, 0, max_attempts, run_at, '[]', \(now), \(now)
-            FROM unnest(\(jobs.map(\.id))::text[], \(jobs.map(\.queue))::text[], \(jobs.map(\.kind))::text[],
-                        \(jobs.map { ByteBuffer(bytes: $0.payload) })::bytea[], \(jobs.map { $0.dedupeKey ?? "" })::text[],
-                        \(jobs.map(\.state.rawValue))::text[], \(jobs.map(\.maxAttempts))::int8[],
-                        \(jobs.map(\.runAt))::timestamptz[])
-                AS t(id, queue, kind, payload, dedupe_key, state, max_attempts, run_at)
-            ON CONFLICT (dedupe_key, queue) WHERE dedupe_key IS NOT NULL DO NOTHING
-            RETURNING id
-            """, logger: logger)
+        let inserted = try await connection.rows(InsertJobs(jobs, now: now), logger: logger)
         let insertedIDs = Set(try inserted.map { try $0.string("id") })
         var results: [EnqueueResult] = []
         for job in jobs {
@@ -92,46 +88,89 @@ public final class PostgresJobDriver: JobQueueDriver {
         return results
     }
 
+    /// The statement that inserts jobs unless their dedupe key is taken, and returns the ids of
+    /// those inserted.
+    struct InsertJobs: PreparedQuery {
+        static let sql = InsertJobs([], now: .distantPast).query.sql
+        let query: PostgresQuery
+
+        init(_ jobs: [Job], now: Date) {
+            query = """
+                INSERT INTO jobs (id, queue, kind, payload, dedupe_key, state, attempt, max_attempts, run_at, errors,
+                                  created_at, updated_at)
+                SELECT id, queue, kind, payload, NULLIF(dedupe_key, ''), state, 0, max_attempts, run_at, '[]',
+                       \(now)::timestamptz, \(now)::timestamptz
+                FROM unnest(\(jobs.map(\.id))::text[], \(jobs.map(\.queue))::text[], \(jobs.map(\.kind))::text[],
+                            \(jobs.map { ByteBuffer(bytes: $0.payload) })::bytea[], \(jobs.map { $0.dedupeKey ?? "" })::text[],
+                            \(jobs.map(\.state.rawValue))::text[], \(jobs.map(\.maxAttempts))::int8[],
+                            \(jobs.map(\.runAt))::timestamptz[])
+                    AS t(id, queue, kind, payload, dedupe_key, state, max_attempts, run_at)
+                ON CONFLICT (dedupe_key, queue) WHERE dedupe_key IS NOT NULL DO NOTHING
+                RETURNING id
+                """
+        }
+    }
+
     public func claimNextJobs(
         queue: String, limit: Int, owner: String, leaseDuration: Duration, overdueBy: Duration
     ) async throws -> [Job] {
         let now = now()
-        let expiry = now + leaseDuration.seconds
-        let rows = try await client.rows(
-            """
-            WITH exhausted AS (
-                UPDATE jobs SET state = 'dead', lease_owner = NULL, lease_expires_at = NULL, updated_at = \(now),
-                    errors = errors || jsonb_build_array(jsonb_build_object(
-                        'attempt', attempt, 'failed_at', \(now.timeIntervalSince1970)::float8,
-                        'message', \(JobLeaseExpiry.message)::text))
-                WHERE id IN (
-                    SELECT id FROM jobs
-                    WHERE queue = \(queue) AND state = 'running' AND lease_expires_at <= \(now)
-                      AND attempt >= max_attempts
-                    FOR UPDATE SKIP LOCKED)
-                RETURNING id
-            ), due AS (
-                SELECT id FROM jobs
-                WHERE queue = \(queue) AND state IN ('available', 'scheduled') AND run_at <= \(now - overdueBy.seconds)
-                  AND (relay_until IS NULL OR relay_until <= \(now))
-                ORDER BY run_at LIMIT \(limit) FOR UPDATE SKIP LOCKED
-            ), expired AS (
-                SELECT id FROM jobs
-                WHERE queue = \(queue) AND state = 'running' AND lease_expires_at <= \(now) AND attempt < max_attempts
-                ORDER BY lease_expires_at LIMIT \(limit) FOR UPDATE SKIP LOCKED
-            )
-            UPDATE jobs SET
-                errors = CASE WHEN state = 'running'
-                    THEN errors || jsonb_build_array(jsonb_build_object(
-                        'attempt', attempt, 'failed_at', \(now.timeIntervalSince1970)::float8,
-                        'message', \(JobLeaseExpiry.message)::text))
-                    ELSE errors END,
-                state = 'running', attempt = attempt + 1, lease_owner = \(owner), lease_expires_at = \(expiry),
-                relay_owner = NULL, relay_until = NULL, updated_at = \(now)
-            WHERE id IN (SELECT id FROM (SELECT id FROM due UNION ALL SELECT id FROM expired) AS picked LIMIT \(limit))
-            RETURNING \(unescaped: Self.columns)
-            """, logger: logger)
+        let claim = Claim(
+            queue: queue, limit: limit, owner: owner, now: now, expiry: now + leaseDuration.seconds,
+            dueBy: now - overdueBy.seconds)
+        let rows = try await client.rows(claim, logger: logger)
         return try rows.map(Self.job(from:)).sorted { ($0.runAt, $0.id) < ($1.runAt, $1.id) }
+    }
+
+    /// The statement that claims up to `limit` jobs of a queue: due ones first, then those whose
+    /// lease expired with attempts left; a job whose lease expired on its last attempt is dead.
+    struct Claim: PreparedQuery {
+        static let sql = Claim(
+            queue: "", limit: 0, owner: "", now: .distantPast, expiry: .distantPast, dueBy: .distantPast
+        ).query.sql
+        let query: PostgresQuery
+
+        init(queue: String, limit: Int, owner: String, now: Date, expiry: Date, dueBy: Date) {
+            query = """
+                WITH exhausted AS (
+                    UPDATE jobs SET state = 'dead', lease_owner = NULL, lease_expires_at = NULL,
+                        updated_at = \(now)::timestamptz,
+                        errors = errors || jsonb_build_array(jsonb_build_object(
+                            'attempt', attempt, 'failed_at', \(now.timeIntervalSince1970)::float8,
+                            'message', \(JobLeaseExpiry.message)::text))
+                    WHERE id IN (
+                        SELECT id FROM jobs
+                        WHERE queue = \(queue)::text AND state = 'running' AND lease_expires_at <= \(now)::timestamptz
+                          AND attempt >= max_attempts
+                        FOR UPDATE SKIP LOCKED)
+                    RETURNING id
+                ), due AS (
+                    SELECT id FROM jobs
+                    WHERE queue = \(queue)::text AND state IN ('available', 'scheduled')
+                      AND run_at <= \(dueBy)::timestamptz
+                      AND (relay_until IS NULL OR relay_until <= \(now)::timestamptz)
+                    ORDER BY run_at LIMIT \(limit)::int8 FOR UPDATE SKIP LOCKED
+                ), expired AS (
+                    SELECT id FROM jobs
+                    WHERE queue = \(queue)::text AND state = 'running' AND lease_expires_at <= \(now)::timestamptz
+                      AND attempt < max_attempts
+                    ORDER BY lease_expires_at LIMIT \(limit)::int8 FOR UPDATE SKIP LOCKED
+                )
+                UPDATE jobs SET
+                    errors = CASE WHEN state = 'running'
+                        THEN errors || jsonb_build_array(jsonb_build_object(
+                            'attempt', attempt, 'failed_at', \(now.timeIntervalSince1970)::float8,
+                            'message', \(JobLeaseExpiry.message)::text))
+                        ELSE errors END,
+                    state = 'running', attempt = attempt + 1, lease_owner = \(owner)::text,
+                    lease_expires_at = \(expiry)::timestamptz, relay_owner = NULL, relay_until = NULL,
+                    updated_at = \(now)::timestamptz
+                WHERE id IN (
+                    SELECT id FROM (SELECT id FROM due UNION ALL SELECT id FROM expired) AS picked
+                    LIMIT \(limit)::int8)
+                RETURNING \(unescaped: PostgresJobDriver.columns)
+                """
+        }
     }
 
     public func claimJob(id: String, attempt: Int?, owner: String, leaseDuration: Duration) async throws
@@ -203,7 +242,7 @@ public final class PostgresJobDriver: JobQueueDriver {
         async throws -> [Result<Void, any Error>]
     {
         let rows = try await PostgresFailure.retryingConflictOnce(logger: logger) {
-            try await client.rows(completion(of: leases, now: now), logger: logger)
+            try await client.rows(Completion(of: leases, now: now), logger: logger)
         }
         let completed = Set(try rows.map { try $0.string("id") })
         return leases.map {
@@ -215,36 +254,41 @@ public final class PostgresJobDriver: JobQueueDriver {
     /// stores their results); returns the ids of those completed.
     func complete(_ leases: [JobLease], on connection: PostgresConnection) async throws -> Set<String> {
         guard !leases.isEmpty else { return [] }
-        let rows = try await connection.rows(Self.completion(of: leases, now: now()), logger: logger)
+        let rows = try await connection.rows(Completion(of: leases, now: now()), logger: logger)
         return Set(try rows.map { try $0.string("id") })
     }
 
     /// The statement that completes the jobs of `leases` still held, counts them by the minute, and
     /// returns their ids. Jobs are locked in the order of their ids and counters upserted in the
     /// order of their queues.
-    private static func completion(of leases: [JobLease], now: Date) -> PostgresQuery {
-        """
-        WITH locked AS (
-            -- Locked in the order of their ids, as every batch of jobs is, so batches never deadlock.
-            SELECT jobs.id FROM jobs
-            JOIN unnest(\(leases.map(\.jobID))::text[], \(leases.map(\.attempt))::int8[], \(leases.map(\.owner))::text[])
-                AS held(id, attempt, owner)
-                ON jobs.id = held.id AND jobs.attempt = held.attempt AND jobs.lease_owner = held.owner
-            WHERE jobs.state = 'running'
-            ORDER BY jobs.id FOR UPDATE OF jobs
-        ), done AS (
-            UPDATE jobs SET state = 'completed', completed_at = \(now), updated_at = \(now),
-                lease_owner = NULL, lease_expires_at = NULL
-            FROM locked WHERE jobs.id = locked.id
-            RETURNING jobs.id, jobs.queue
-        ), counted AS (
-            INSERT INTO job_completions (queue, minute, completed)
-            SELECT queue, date_trunc('minute', \(now)::timestamptz), count(*) FROM done
-            GROUP BY queue ORDER BY queue
-            ON CONFLICT (queue, minute) DO UPDATE SET completed = job_completions.completed + excluded.completed
-        )
-        SELECT id FROM done
-        """
+    struct Completion: PreparedQuery {
+        static let sql = Completion(of: [], now: .distantPast).query.sql
+        let query: PostgresQuery
+
+        init(of leases: [JobLease], now: Date) {
+            query = """
+                WITH locked AS (
+                    -- Locked in the order of their ids, as every batch of jobs is, so batches never deadlock.
+                    SELECT jobs.id FROM jobs
+                    JOIN unnest(\(leases.map(\.jobID))::text[], \(leases.map(\.attempt))::int8[], \(leases.map(\.owner))::text[])
+                        AS held(id, attempt, owner)
+                        ON jobs.id = held.id AND jobs.attempt = held.attempt AND jobs.lease_owner = held.owner
+                    WHERE jobs.state = 'running'
+                    ORDER BY jobs.id FOR UPDATE OF jobs
+                ), done AS (
+                    UPDATE jobs SET state = 'completed', completed_at = \(now)::timestamptz,
+                        updated_at = \(now)::timestamptz, lease_owner = NULL, lease_expires_at = NULL
+                    FROM locked WHERE jobs.id = locked.id
+                    RETURNING jobs.id, jobs.queue
+                ), counted AS (
+                    INSERT INTO job_completions (queue, minute, completed)
+                    SELECT queue, date_trunc('minute', \(now)::timestamptz), count(*) FROM done
+                    GROUP BY queue ORDER BY queue
+                    ON CONFLICT (queue, minute) DO UPDATE SET completed = job_completions.completed + excluded.completed
+                )
+                SELECT id FROM done
+                """
+        }
     }
 
     public func fail(_ lease: JobLease, error: JobAttemptError, retryAt: Date?) async throws -> JobState {

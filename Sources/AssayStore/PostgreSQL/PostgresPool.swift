@@ -138,6 +138,17 @@ final class PostgresPool: Sendable {
         }
     }
 
+    /// Runs a prepared statement and collects its rows.
+    @discardableResult
+    func rows(_ statement: some PreparedQuery, logger: Logger) async throws -> [PostgresRandomAccessRow] {
+        let client = try await runningClient()
+        return try await answering(onExpiry: {}) {
+            var rows: [PostgresRandomAccessRow] = []
+            for try await row in try await client.execute(statement, logger: logger) { rows.append(row) }
+            return rows
+        }
+    }
+
     /// Runs `body` in one transaction: all of it commits, or none, and none once its caller has
     /// been answered ``StoreError/unavailable(_:)`` at the deadline.
     func transaction<T: Sendable>(

@@ -22,15 +22,8 @@ final class PostgresResultWriter: Sendable {
             name: "evaluations", maximumBatch: Self.maximumBatch, maximumPending: maximumPending, flushes: 2,
             write: { batch in
                 try await client.transaction(logger: logger) { connection in
-                    try await connection.query(
-                        """
-                        INSERT INTO evaluations (submission_id, document, created_at)
-                        SELECT submission_id, document::jsonb, created_at
-                        FROM unnest(\(batch.map(\.evaluation.submissionID))::text[], \(batch.map { String(decoding: $0.evaluation.document, as: UTF8.self) })::text[],
-                                    \(batch.map(\.evaluation.evaluatedAt))::timestamptz[])
-                            AS t(submission_id, document, created_at)
-                        ON CONFLICT (submission_id) DO NOTHING
-                        """, logger: logger)
+                    try await connection.rows(
+                        InsertEvaluations(batch.map(\.evaluation)), logger: logger)
                     _ = try await jobDriver.enqueue(batch.map(\.job), on: connection)
                     let completed = try await jobDriver.complete(batch.leases, on: connection)
                     return batch.answers(completed: completed)
@@ -43,15 +36,8 @@ final class PostgresResultWriter: Sendable {
             name: "reports", maximumBatch: Self.maximumBatch, maximumPending: maximumPending, flushes: 2
         ) { batch in
             try await client.transaction(logger: logger) { connection in
-                try await connection.query(
-                    """
-                    INSERT INTO reports (submission_id, document, created_at)
-                    SELECT submission_id, document::jsonb, created_at
-                    FROM unnest(\(batch.map(\.report.submissionID))::text[], \(batch.map { String(decoding: $0.report.document, as: UTF8.self) })::text[],
-                                \(batch.map(\.report.generatedAt))::timestamptz[])
-                        AS t(submission_id, document, created_at)
-                    ON CONFLICT (submission_id) DO NOTHING
-                    """, logger: logger)
+                try await connection.rows(
+                    InsertReports(batch.map(\.report)), logger: logger)
                 let completed = try await jobDriver.complete(batch.leases, on: connection)
                 return batch.answers(completed: completed)
             }
@@ -70,5 +56,41 @@ final class PostgresResultWriter: Sendable {
     /// one transaction; returns whether it completed it.
     func insert(_ report: EncodedReport, completing lease: JobLease?) async throws -> Bool {
         try await reports.submit(PendingReport(report, completing: lease))
+    }
+
+    /// The statement that stores evaluations, each unless its submission has one.
+    struct InsertEvaluations: PreparedQuery {
+        static let sql = InsertEvaluations([]).query.sql
+        let query: PostgresQuery
+
+        init(_ evaluations: [EncodedEvaluation]) {
+            query = """
+                INSERT INTO evaluations (submission_id, document, created_at)
+                SELECT submission_id, document::jsonb, created_at
+                FROM unnest(\(evaluations.map(\.submissionID))::text[],
+                            \(evaluations.map { String(decoding: $0.document, as: UTF8.self) })::text[],
+                            \(evaluations.map(\.evaluatedAt))::timestamptz[])
+                    AS t(submission_id, document, created_at)
+                ON CONFLICT (submission_id) DO NOTHING
+                """
+        }
+    }
+
+    /// The statement that stores reports, each unless its submission has one.
+    struct InsertReports: PreparedQuery {
+        static let sql = InsertReports([]).query.sql
+        let query: PostgresQuery
+
+        init(_ reports: [EncodedReport]) {
+            query = """
+                INSERT INTO reports (submission_id, document, created_at)
+                SELECT submission_id, document::jsonb, created_at
+                FROM unnest(\(reports.map(\.submissionID))::text[],
+                            \(reports.map { String(decoding: $0.document, as: UTF8.self) })::text[],
+                            \(reports.map(\.generatedAt))::timestamptz[])
+                    AS t(submission_id, document, created_at)
+                ON CONFLICT (submission_id) DO NOTHING
+                """
+        }
     }
 }

@@ -216,13 +216,7 @@ public final class PostgresStore: AssayStore {
     private static func submissionWork(ids: [String], client: PostgresPool, logger: Logger) async throws
         -> [String: Result<SubmissionWork?, any Error>]
     {
-        let rows = try await client.rows(
-            """
-            SELECT s.id, s.assessment_id, s.content::text AS content, e.document::text AS evaluation,
-                   EXISTS (SELECT 1 FROM reports r WHERE r.submission_id = s.id) AS has_report
-            FROM submissions s LEFT JOIN evaluations e ON e.submission_id = s.id
-            WHERE s.id = ANY(\(Array(Set(ids)))::text[])
-            """, logger: logger)
+        let rows = try await client.rows(ReadSubmissionWork(ids: Array(Set(ids))), logger: logger)
         var found: [String: Result<SubmissionWork?, any Error>] = [:]
         for row in rows {
             guard let id = try? row.string("id") else { continue }
@@ -235,6 +229,22 @@ public final class PostgresStore: AssayStore {
             }
         }
         return found
+    }
+
+    /// The statement that reads what the handlers of submissions need: each one's content, its
+    /// evaluation and whether it has its report.
+    struct ReadSubmissionWork: PreparedQuery {
+        static let sql = ReadSubmissionWork(ids: []).query.sql
+        let query: PostgresQuery
+
+        init(ids: [String]) {
+            query = """
+                SELECT s.id, s.assessment_id, s.content::text AS content, e.document::text AS evaluation,
+                       EXISTS (SELECT 1 FROM reports r WHERE r.submission_id = s.id) AS has_report
+                FROM submissions s LEFT JOIN evaluations e ON e.submission_id = s.id
+                WHERE s.id = ANY(\(ids)::text[])
+                """
+        }
     }
 
     /// A page of submissions, newest first; the filters are bound values, folded into the plan of
@@ -283,7 +293,9 @@ public final class PostgresStore: AssayStore {
 
     // MARK: Evaluations and reports
 
-    public func insertEvaluation(_ evaluation: EncodedEvaluation, job: JobRequest, completing lease: JobLease?)
+    public func insertEvaluation(
+        _ evaluation: EncodedEvaluation, job: JobRequest, completing lease: JobLease?
+    )
         async throws -> Bool
     {
         try await resultWriter.insert(evaluation, job: job, completing: lease)

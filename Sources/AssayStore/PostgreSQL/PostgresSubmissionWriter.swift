@@ -85,20 +85,7 @@ final class PostgresSubmissionWriter: Sendable {
         }
 
         func insertSubmissions(_ batch: [PendingSubmission]) async throws -> Set<String> {
-            let submissions = batch.map(\.submission)
-            let rows = try await connection.rows(
-                """
-                INSERT INTO submissions (id, assessment_id, content, idempotency_key, request_fingerprint, created_at)
-                SELECT id, assessment_id, content::jsonb, NULLIF(idempotency_key, ''), NULLIF(fingerprint, ''), created_at
-                FROM unnest(\(submissions.map(\.id))::text[], \(submissions.map(\.assessmentID))::text[],
-                            \(batch.map { String(decoding: $0.content, as: UTF8.self) })::text[],
-                            \(submissions.map { $0.idempotencyKey ?? "" })::text[],
-                            \(submissions.map { $0.requestFingerprint ?? "" })::text[],
-                            \(submissions.map(\.createdAt))::timestamptz[])
-                    AS t(id, assessment_id, content, idempotency_key, fingerprint, created_at)
-                ON CONFLICT DO NOTHING
-                RETURNING id
-                """, logger: logger)
+            let rows = try await connection.rows(InsertSubmissions(batch), logger: logger)
             return Set(try rows.map { try $0.string("id") })
         }
 
@@ -110,6 +97,29 @@ final class PostgresSubmissionWriter: Sendable {
             try await PostgresStore.submissions(
                 PostgresStore.submissionQuery(id: id), on: { try await connection.rows($0, logger: logger) }
             ).first
+        }
+    }
+
+    /// The statement that inserts submissions, each unless its id or idempotency key is taken, and
+    /// returns the ids of those inserted.
+    struct InsertSubmissions: PreparedQuery {
+        static let sql = InsertSubmissions([]).query.sql
+        let query: PostgresQuery
+
+        init(_ batch: [PendingSubmission]) {
+            let submissions = batch.map(\.submission)
+            query = """
+                INSERT INTO submissions (id, assessment_id, content, idempotency_key, request_fingerprint, created_at)
+                SELECT id, assessment_id, content::jsonb, NULLIF(idempotency_key, ''), NULLIF(fingerprint, ''), created_at
+                FROM unnest(\(submissions.map(\.id))::text[], \(submissions.map(\.assessmentID))::text[],
+                            \(batch.map { String(decoding: $0.content, as: UTF8.self) })::text[],
+                            \(submissions.map { $0.idempotencyKey ?? "" })::text[],
+                            \(submissions.map { $0.requestFingerprint ?? "" })::text[],
+                            \(submissions.map(\.createdAt))::timestamptz[])
+                    AS t(id, assessment_id, content, idempotency_key, fingerprint, created_at)
+                ON CONFLICT DO NOTHING
+                RETURNING id
+                """
         }
     }
 }
