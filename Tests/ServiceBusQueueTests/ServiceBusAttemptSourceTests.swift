@@ -105,7 +105,7 @@ struct ServiceBusAttemptSourceTests {
 
     @Test("a job that outlasts its message's lock and its lease keeps both, and runs once")
     func longJobKeepsLockAndLease() async throws {
-        try await BrokerHarness.run(lockDuration: .seconds(6)) { broker in
+        try await BrokerHarness.run(lockDuration: .seconds(9)) { broker in
             let running = Counter()
             let finish = Counter()
             let handler = ClosureHandler(kind: "slow") { _ in
@@ -113,12 +113,13 @@ struct ServiceBusAttemptSourceTests {
                 while finish.count == 0 { try await Task.sleep(for: .milliseconds(20)) }
             }
             let id = try await broker.publish(kind: "slow")
-            // Renewals every two seconds (a third of the lease) leave four seconds of slack: a full
-            // parallel test run once stalled a renewal past two.
-            try await broker.withWorker(handlers: [handler], leaseDuration: .seconds(6)) {
+            // Renewals every three seconds (a third of the lease) leave six seconds of slack: full
+            // parallel test runs on two cores have stalled a renewal past two seconds, and once past
+            // four.
+            try await broker.withWorker(handlers: [handler], leaseDuration: .seconds(9)) {
                 let started = try await eventually { running.count > 0 }
                 #expect(started)
-                // Three lock durations and leases later, the message is still held by this attempt:
+                // Two lock durations and leases later, the message is still held by this attempt:
                 // had its lock expired, the message would have come back and been skipped.
                 try await Task.sleep(for: .seconds(18))
                 #expect(broker.activeMessages == 1)
