@@ -64,15 +64,9 @@ final class PostgresResultWriter: Sendable {
         let query: PostgresQuery
 
         init(_ evaluations: [EncodedEvaluation]) {
-            query = """
-                INSERT INTO evaluations (submission_id, document, created_at)
-                SELECT submission_id, document::jsonb, created_at
-                FROM unnest(\(evaluations.map(\.submissionID))::text[],
-                            \(evaluations.map { String(decoding: $0.document, as: UTF8.self) })::text[],
-                            \(evaluations.map(\.evaluatedAt))::timestamptz[])
-                    AS t(submission_id, document, created_at)
-                ON CONFLICT (submission_id) DO NOTHING
-                """
+            query = insertion(
+                into: "evaluations", submissionIDs: evaluations.map(\.submissionID),
+                documents: evaluations.map(\.document), createdAt: evaluations.map(\.evaluatedAt))
         }
     }
 
@@ -82,15 +76,25 @@ final class PostgresResultWriter: Sendable {
         let query: PostgresQuery
 
         init(_ reports: [EncodedReport]) {
-            query = """
-                INSERT INTO reports (submission_id, document, created_at)
-                SELECT submission_id, document::jsonb, created_at
-                FROM unnest(\(reports.map(\.submissionID))::text[],
-                            \(reports.map { String(decoding: $0.document, as: UTF8.self) })::text[],
-                            \(reports.map(\.generatedAt))::timestamptz[])
-                    AS t(submission_id, document, created_at)
-                ON CONFLICT (submission_id) DO NOTHING
-                """
+            query = insertion(
+                into: "reports", submissionIDs: reports.map(\.submissionID),
+                documents: reports.map(\.document),
+                createdAt: reports.map(\.generatedAt))
         }
+    }
+
+    /// Inserts JSON documents into `table` (`evaluations` or `reports`, which share their columns),
+    /// each unless its submission has one.
+    private static func insertion(
+        into table: String, submissionIDs: [String], documents: [Data], createdAt: [Date]
+    ) -> PostgresQuery {
+        """
+        INSERT INTO \(unescaped: table) (submission_id, document, created_at)
+        SELECT submission_id, document::jsonb, created_at
+        FROM unnest(\(submissionIDs)::text[], \(documents.map { String(decoding: $0, as: UTF8.self) })::text[],
+                    \(createdAt)::timestamptz[])
+            AS t(submission_id, document, created_at)
+        ON CONFLICT (submission_id) DO NOTHING
+        """
     }
 }
