@@ -7,7 +7,7 @@ import JobQueue
 /// The jobs that take a stored submission to its report, and what they run on: the scorer, and,
 /// with the LLM scorer, the model that writes the report's words.
 ///
-/// The worker's wiring builds one and hands its ``handlers()`` to a `JobWorker`; nothing here knows
+/// The worker's wiring builds one and hands its ``handlers(servingQueues:)`` to a `JobWorker`; nothing here knows
 /// HTTP or where the jobs come from.
 public struct SubmissionPipeline: Sendable {
     public let store: any AssayStore
@@ -55,12 +55,16 @@ public struct SubmissionPipeline: Sendable {
         }
     }
 
-    /// One handler per job kind: scoring, then the report.
-    public func handlers() -> [any JobHandler] {
+    /// One handler per job kind, for a worker serving `queues`: scoring, then the report. When no
+    /// model writes the report's words and the worker serves the report queue too, the scoring job
+    /// builds the report itself (the report job's one attempt, run inline), as this worker would
+    /// have right after; a worker that serves scoring alone leaves reports to the report queue's.
+    public func handlers(servingQueues queues: [String]) -> [any JobHandler] {
         [
             ScoringJobHandler(
-                store: store, scorer: scorer, reportQueue: reportQueue, maxAttempts: maxAttempts,
-                timeout: attemptTimeout, now: now),
+                store: store, scorer: scorer, reportQueue: reportQueue,
+                buildsReports: reportWriter == nil && queues.contains(reportQueue),
+                maxAttempts: maxAttempts, timeout: attemptTimeout, now: now),
             ReportJobHandler(store: store, writer: reportWriter, timeout: attemptTimeout, now: now),
         ]
     }

@@ -96,10 +96,11 @@ public enum AssayApplication {
         let limit = configuration.scorer.jobConcurrencyLimit.map { min($0, concurrency) }
         let queueConcurrency = Dictionary(
             uniqueKeysWithValues: limit.map { limit in configuration.queues.map { ($0, limit) } } ?? [])
+        let queues = queues ?? configuration.queues
         return JobWorker(
-            driver: store.jobs, source: source, handlers: pipeline.handlers(),
+            driver: store.jobs, source: source, handlers: pipeline.handlers(servingQueues: queues),
             options: JobWorkerOptions(
-                queues: queues ?? configuration.queues, concurrency: concurrency,
+                queues: queues, concurrency: concurrency,
                 leaseDuration: configuration.leaseDuration, pollInterval: configuration.pollInterval,
                 gracePeriod: gracePeriod, retryPolicy: configuration.retryPolicy,
                 completedRetention: configuration.completedRetention,

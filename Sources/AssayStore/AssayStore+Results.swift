@@ -6,7 +6,7 @@ extension AssayStore {
     public func insertEvaluation(_ evaluation: Evaluation, job: JobRequest, completing lease: JobLease?)
         async throws -> Bool
     {
-        try await insertEvaluation(EncodedEvaluation(evaluation), job: job, completing: lease)
+        try await insertEvaluation(EncodedEvaluation(evaluation), report: nil, job: job, completing: lease)
     }
 
     /// Encodes the report, then stores it as the requirement with an ``EncodedReport`` does.

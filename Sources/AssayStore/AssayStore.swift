@@ -32,13 +32,15 @@ public protocol AssayStore: Sendable {
     func submissionWork(id: String) async throws -> SubmissionWork?
     func listSubmissions(_ query: SubmissionQuery) async throws -> Page<SubmissionRecord>
 
-    /// Stores an evaluation, once, and enqueues `job` in the same transaction. A second call for the
-    /// same submission changes nothing. When `lease` is given and still holds, its job (the
-    /// scoring job) is completed in that transaction too, and the answer is `true`; a lease that
-    /// was lost completes nothing, and the answer is `false` (the evaluation is stored all the
-    /// same: a later attempt finds it).
-    func insertEvaluation(_ evaluation: EncodedEvaluation, job: JobRequest, completing lease: JobLease?)
-        async throws -> Bool
+    /// Stores an evaluation, once, and enqueues `job` in the same transaction; with `report` (built
+    /// by the scoring job itself, `job` then marked ``JobRequest/ranInline``), stores the report
+    /// too, once. A second call for the same submission changes nothing. When `lease` is given and
+    /// still holds, its job (the scoring job) is completed in that transaction too, and the answer
+    /// is `true`; a lease that was lost completes nothing, and the answer is `false` (the
+    /// evaluation is stored all the same: a later attempt finds it).
+    func insertEvaluation(
+        _ evaluation: EncodedEvaluation, report: EncodedReport?, job: JobRequest, completing lease: JobLease?
+    ) async throws -> Bool
     func evaluation(submissionID: String) async throws -> Evaluation?
 
     /// Stores a report, once; a second call for the same submission changes nothing. When

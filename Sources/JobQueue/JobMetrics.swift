@@ -12,6 +12,14 @@ public enum JobMetrics {
             .increment()
     }
 
+    /// Counts a job stored as ran inline (``JobRequest/ranInline``), enqueued and completed at once:
+    /// call it once the transaction that wrote it committed.
+    public static func ranInline(queue: String, kind: String) {
+        enqueued(queue: queue, kind: kind)
+        Counter(label: "assay_jobs_completed_total", dimensions: [("queue", queue), ("kind", kind)])
+            .increment()
+    }
+
     /// Counts what became of an attempt, and how long it ran when it ran.
     static func record(_ settlement: JobAttemptSettlement, of job: Job, ran duration: Duration?) {
         let dimensions = [("queue", job.queue), ("kind", job.kind)]

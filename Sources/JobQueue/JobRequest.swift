@@ -16,10 +16,15 @@ public struct JobRequest: Sendable, Equatable {
     public var maxAttempts: Int
     /// Run no earlier than this; `nil` means now.
     public var runAt: Date?
+    /// Whether the enqueuer ran the job's first attempt itself, successfully, before the
+    /// transaction that stores the job and the attempt's results: the job is stored `completed`
+    /// after one attempt, counted among its queue's completions, and never claimed.
+    public var ranInline: Bool
 
     public init(
         id: String = RandomIdentifier.uuidString(), queue: String, kind: String, payload: Data,
-        dedupeKey: String? = nil, maxAttempts: Int = RetryPolicy.default.maxAttempts, runAt: Date? = nil
+        dedupeKey: String? = nil, maxAttempts: Int = RetryPolicy.default.maxAttempts, runAt: Date? = nil,
+        ranInline: Bool = false
     ) {
         self.id = id
         self.queue = queue
@@ -28,10 +33,17 @@ public struct JobRequest: Sendable, Equatable {
         self.dedupeKey = dedupeKey
         self.maxAttempts = maxAttempts
         self.runAt = runAt
+        self.ranInline = ranInline
     }
 
     /// The job this request makes, as first stored at `now`.
     public func makeJob(now: Date) -> Job {
+        if ranInline {
+            return Job(
+                id: id, queue: queue, kind: kind, payload: payload, dedupeKey: dedupeKey, state: .completed,
+                attempt: 1, maxAttempts: maxAttempts, runAt: now, createdAt: now, updatedAt: now,
+                completedAt: now)
+        }
         let runAt = max(self.runAt ?? now, now)
         return Job(
             id: id, queue: queue, kind: kind, payload: payload, dedupeKey: dedupeKey,
@@ -49,5 +61,12 @@ public struct EnqueueResult: Sendable, Equatable {
     public init(job: Job, inserted: Bool) {
         self.job = job
         self.inserted = inserted
+    }
+}
+
+extension Collection<EnqueueResult> {
+    /// The queues of the jobs this enqueue stored for a worker to claim: the queues to wake.
+    public var queuesWithNewWork: Set<String> {
+        Set(filter { $0.inserted && $0.job.state != .completed }.map(\.job.queue))
     }
 }

@@ -48,6 +48,36 @@ struct JobDriverConformanceTests {
     }
 
     @Test(
+        "a job that ran inline is stored completed after one attempt, counted, and never claimed",
+        arguments: ConformanceBackends.withInjectedClock)
+    func ranInline(backend: any JobDriverConformanceBackend) async throws {
+        let clock = TestClock()
+        try await backend.withDriver(clock: clock) { driver in
+            var inline = request("submission-1")
+            inline.ranInline = true
+            let enqueued = try await driver.enqueue(inline)
+            #expect(enqueued.inserted)
+            let stored = try #require(try await driver.job(id: inline.id))
+            #expect(stored.state == .completed)
+            #expect(stored.attempt == 1)
+            #expect(stored.completedAt == clock.now())
+            #expect(stored.leaseOwner == nil)
+            #expect(try await claimOne(driver) == nil)
+            let statistics = try #require(try await driver.statistics(queues: [Self.queue])[Self.queue])
+            #expect(statistics.completedLastHour == 1)
+            #expect(statistics.available == 0)
+            #expect(statistics.running == 0)
+            // Its dedupe key is taken like any job's: the same request again stores nothing.
+            var again = request("submission-1")
+            again.ranInline = true
+            let second = try await driver.enqueue(again)
+            #expect(!second.inserted)
+            #expect(second.job.id == inline.id)
+            #expect(try await driver.statistics(queues: [Self.queue])[Self.queue]?.completedLastHour == 1)
+        }
+    }
+
+    @Test(
         "a second enqueue with the same dedupe key returns the first job",
         arguments: ConformanceBackends.all)
     func dedupe(backend: any JobDriverConformanceBackend) async throws {

@@ -56,6 +56,39 @@ struct ResultCompletionTests {
     }
 
     @Test(
+        "an evaluation stored with its report completes its job and records the report job as ran inline",
+        arguments: TestBackend.allCases)
+    func evaluationWithItsReport(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { fixture in
+            let store = fixture.store
+            var (new, scoring, evaluation, reportJob) = try await scored(fixture)
+            reportJob.ranInline = true
+            let report = ReportBuilder.build(
+                submissionID: new.id, assessment: fixture.assessment, content: new.content,
+                evaluation: evaluation, generatedAt: fixture.clock.now())
+            #expect(
+                try await store.insertEvaluation(
+                    EncodedEvaluation(evaluation), report: EncodedReport(report), job: reportJob,
+                    completing: scoring.lease))
+            #expect(try await store.jobs.job(id: scoring.id)?.state == .completed)
+            #expect(try await store.evaluation(submissionID: new.id) != nil)
+            #expect(try await store.report(submissionID: new.id)?.percent == report.percent)
+            #expect(try await store.submission(id: new.id)?.status == .completed)
+
+            let reporting = try #require(try await store.jobs.job(id: reportJob.id))
+            #expect(reporting.state == .completed)
+            #expect(reporting.attempt == 1)
+            let claimed = try await store.jobs.claimNextJobs(
+                queue: "report-jobs", limit: 1, owner: "worker", leaseDuration: .seconds(30))
+            #expect(claimed.isEmpty)
+            let statistics = try await store.jobs.statistics(queues: ["scoring-jobs", "report-jobs"])
+            #expect(statistics["scoring-jobs"]?.completedLastHour == 1)
+            #expect(statistics["report-jobs"]?.completedLastHour == 1)
+            #expect(statistics["report-jobs"]?.available == 0)
+        }
+    }
+
+    @Test(
         "a result whose lease was lost is stored but completes nothing, and says so",
         arguments: TestBackend.allCases)
     func lostLeaseCompletesNothing(backend: TestBackend) async throws {

@@ -56,7 +56,7 @@ public final class PostgresJobDriver: JobQueueDriver {
         let results = try await client.transaction(logger: logger) { connection in
             try await self.enqueue(requests, on: connection)
         }
-        for queue in Set(results.filter(\.inserted).map(\.job.queue)) { announcer.announce(queue: queue) }
+        for queue in results.queuesWithNewWork { announcer.announce(queue: queue) }
         return results
     }
 
@@ -88,25 +88,36 @@ public final class PostgresJobDriver: JobQueueDriver {
         return results
     }
 
-    /// The statement that inserts jobs unless their dedupe key is taken, and returns the ids of
-    /// those inserted.
+    /// The statement that inserts jobs unless their dedupe key is taken, counts those that ran
+    /// inline (``JobRequest/ranInline``, stored `completed` after one attempt) among their queues'
+    /// completions, and returns the ids of those inserted.
     struct InsertJobs: PreparedQuery {
         static let sql = InsertJobs([], now: .distantPast).query.sql
         let query: PostgresQuery
 
         init(_ jobs: [Job], now: Date) {
             query = """
-                INSERT INTO jobs (id, queue, kind, payload, dedupe_key, state, attempt, max_attempts, run_at, errors,
-                                  created_at, updated_at)
-                SELECT id, queue, kind, payload, NULLIF(dedupe_key, ''), state, 0, max_attempts, run_at, '[]',
-                       \(now)::timestamptz, \(now)::timestamptz
-                FROM unnest(\(jobs.map(\.id))::text[], \(jobs.map(\.queue))::text[], \(jobs.map(\.kind))::text[],
-                            \(jobs.map { ByteBuffer(bytes: $0.payload) })::bytea[], \(jobs.map { $0.dedupeKey ?? "" })::text[],
-                            \(jobs.map(\.state.rawValue))::text[], \(jobs.map(\.maxAttempts))::int8[],
-                            \(jobs.map(\.runAt))::timestamptz[])
-                    AS t(id, queue, kind, payload, dedupe_key, state, max_attempts, run_at)
-                ON CONFLICT (dedupe_key, queue) WHERE dedupe_key IS NOT NULL DO NOTHING
-                RETURNING id
+                WITH inserted AS (
+                    INSERT INTO jobs (id, queue, kind, payload, dedupe_key, state, attempt, max_attempts, run_at,
+                                      errors, created_at, updated_at, completed_at)
+                    SELECT id, queue, kind, payload, NULLIF(dedupe_key, ''), state,
+                           CASE WHEN state = 'completed' THEN 1 ELSE 0 END, max_attempts, run_at, '[]',
+                           \(now)::timestamptz, \(now)::timestamptz,
+                           CASE WHEN state = 'completed' THEN \(now)::timestamptz END
+                    FROM unnest(\(jobs.map(\.id))::text[], \(jobs.map(\.queue))::text[], \(jobs.map(\.kind))::text[],
+                                \(jobs.map { ByteBuffer(bytes: $0.payload) })::bytea[], \(jobs.map { $0.dedupeKey ?? "" })::text[],
+                                \(jobs.map(\.state.rawValue))::text[], \(jobs.map(\.maxAttempts))::int8[],
+                                \(jobs.map(\.runAt))::timestamptz[])
+                        AS t(id, queue, kind, payload, dedupe_key, state, max_attempts, run_at)
+                    ON CONFLICT (dedupe_key, queue) WHERE dedupe_key IS NOT NULL DO NOTHING
+                    RETURNING id, queue, state
+                ), counted AS (
+                    INSERT INTO job_completions (queue, minute, completed)
+                    SELECT queue, date_trunc('minute', \(now)::timestamptz), count(*) FROM inserted
+                    WHERE state = 'completed' GROUP BY queue ORDER BY queue
+                    ON CONFLICT (queue, minute) DO UPDATE SET completed = job_completions.completed + excluded.completed
+                )
+                SELECT id FROM inserted
                 """
         }
     }

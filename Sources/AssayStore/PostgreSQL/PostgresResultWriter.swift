@@ -4,7 +4,7 @@ import JobQueue
 import Logging
 import PostgresNIO
 
-/// Stores evaluations (with their report jobs) and reports on PostgreSQL, once each, many to one
+/// Stores evaluations (with their report jobs, or the reports built with them) and reports on PostgreSQL, once each, many to one
 /// transaction, and completes the jobs that made them in the same transaction when their leases
 /// still hold.
 ///
@@ -22,6 +22,10 @@ final class PostgresResultWriter: Sendable {
             name: "evaluations", maximumBatch: Self.maximumBatch, maximumPending: maximumPending, flushes: 2,
             write: { batch in
                 try await client.transaction(logger: logger) { connection in
+                    // Reports first: a submission whose report is stored is completed, and the
+                    // status refreshes after the evaluations' insert and the completion stop there.
+                    let reports = batch.reports
+                    if !reports.isEmpty { try await connection.rows(InsertReports(reports), logger: logger) }
                     try await connection.rows(
                         InsertEvaluations(batch.map(\.evaluation)), logger: logger)
                     _ = try await jobDriver.enqueue(batch.map(\.job), on: connection)
@@ -30,7 +34,7 @@ final class PostgresResultWriter: Sendable {
                 }
             },
             afterCommit: { batch, _ in
-                for queue in Set(batch.map(\.job.queue)) { jobDriver.announcer.announce(queue: queue) }
+                for queue in batch.queuesToWake { jobDriver.announcer.announce(queue: queue) }
             })
         reports = TransactionBatcher(
             name: "reports", maximumBatch: Self.maximumBatch, maximumPending: maximumPending, flushes: 2
@@ -44,12 +48,14 @@ final class PostgresResultWriter: Sendable {
         }
     }
 
-    /// Stores the evaluation unless one exists, enqueues `job` (de-duplicated) and completes the
-    /// job of `lease` if it still holds, in one transaction; returns whether it completed it.
-    func insert(_ evaluation: EncodedEvaluation, job: JobRequest, completing lease: JobLease?) async throws
-        -> Bool
-    {
-        try await evaluations.submit(PendingEvaluation(evaluation, job: job, completing: lease))
+    /// Stores the evaluation unless one exists (and the report with it, if given, unless one
+    /// exists), enqueues `job` (de-duplicated) and completes the job of `lease` if it still holds,
+    /// in one transaction; returns whether it completed it.
+    func insert(
+        _ evaluation: EncodedEvaluation, report: EncodedReport?, job: JobRequest, completing lease: JobLease?
+    ) async throws -> Bool {
+        try await evaluations.submit(
+            PendingEvaluation(evaluation, report: report, job: job, completing: lease))
     }
 
     /// Stores the report unless one exists and completes the job of `lease` if it still holds, in

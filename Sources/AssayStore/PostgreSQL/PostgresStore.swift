@@ -294,11 +294,9 @@ public final class PostgresStore: AssayStore {
     // MARK: Evaluations and reports
 
     public func insertEvaluation(
-        _ evaluation: EncodedEvaluation, job: JobRequest, completing lease: JobLease?
-    )
-        async throws -> Bool
-    {
-        try await resultWriter.insert(evaluation, job: job, completing: lease)
+        _ evaluation: EncodedEvaluation, report: EncodedReport?, job: JobRequest, completing lease: JobLease?
+    ) async throws -> Bool {
+        try await resultWriter.insert(evaluation, report: report, job: job, completing: lease)
     }
 
     public func evaluation(submissionID: String) async throws -> Evaluation? {

@@ -40,12 +40,13 @@ public final class SQLiteJobDriver: JobQueueDriver {
 
     public func enqueue(_ requests: [JobRequest]) async throws -> [EnqueueResult] {
         let results = try await pool.transaction { try enqueue(requests, on: $0) }
-        for queue in Set(results.filter(\.inserted).map(\.job.queue)) { notifier.notify(queue: queue) }
+        for queue in results.queuesWithNewWork { notifier.notify(queue: queue) }
         return results
     }
 
     /// Enqueues several jobs with one statement inside the caller's transaction, in order; a job
-    /// whose dedupe key is taken (in its queue) yields the job that holds it.
+    /// whose dedupe key is taken (in its queue) yields the job that holds it. Jobs that ran inline
+    /// are counted among their queues' completions.
     func enqueue(_ requests: [JobRequest], on connection: isolated SQLiteConnection) throws -> [EnqueueResult]
     {
         guard !requests.isEmpty else { return [] }
@@ -53,19 +54,22 @@ public final class SQLiteJobDriver: JobQueueDriver {
         let jobs = requests.map { $0.makeJob(now: now) }
         let rows = jobs.map { job -> SQLiteQuery in
             """
-            (\(job.id), \(job.queue), \(job.kind), \(json: job.payload), \(job.dedupeKey), \(job.state.rawValue), 0,
-             \(job.maxAttempts), \(job.runAt), '[]', \(job.createdAt), \(job.updatedAt))
+            (\(job.id), \(job.queue), \(job.kind), \(json: job.payload), \(job.dedupeKey), \(job.state.rawValue),
+             \(job.attempt), \(job.maxAttempts), \(job.runAt), '[]', \(job.createdAt), \(job.updatedAt), \(job.completedAt))
             """
         }
         let inserted = try connection.run(
             """
             INSERT INTO jobs (id, queue, kind, payload, dedupe_key, state, attempt, max_attempts, run_at,
-                              errors, created_at, updated_at)
+                              errors, created_at, updated_at, completed_at)
             VALUES \(SQLiteQuery.joined(rows))
             ON CONFLICT (dedupe_key, queue) WHERE dedupe_key IS NOT NULL DO NOTHING
-            RETURNING id
+            RETURNING id, queue, state
             """)
         let insertedIDs = Set(inserted.compactMap { $0.string("id") })
+        let ranInline = inserted.filter { $0.string("state") == JobState.completed.rawValue }
+        try Self.countCompletions(
+            queues: ranInline.compactMap { $0.string("queue") }, on: connection, now: now)
         var results: [EnqueueResult] = []
         for job in jobs {
             if insertedIDs.contains(job.id) {
@@ -207,17 +211,26 @@ public final class SQLiteJobDriver: JobQueueDriver {
               AND jobs.state = 'running'
             RETURNING jobs.id, jobs.queue
             """)
+        try countCompletions(queues: rows.compactMap { $0.string("queue") }, on: connection, now: now)
+        let completed = Set(rows.compactMap { $0.string("id") })
+        return leases.map {
+            completed.contains($0.jobID) ? .success(()) : .failure(JobQueueError.leaseLost($0))
+        }
+    }
+
+    /// Counts jobs completed at `now` (one queue name each) in their queues' minute.
+    private static func countCompletions(
+        queues: [String], on connection: isolated SQLiteConnection, now: Date
+    )
+        throws
+    {
         let minute = JobCompletionCounts.minute(of: now)
-        for (queue, done) in Dictionary(grouping: rows.compactMap { $0.string("queue") }, by: { $0 }) {
+        for (queue, done) in Dictionary(grouping: queues, by: { $0 }) {
             try connection.run(
                 """
                 INSERT INTO job_completions (queue, minute, completed) VALUES (\(queue), \(minute), \(done.count))
                 ON CONFLICT (queue, minute) DO UPDATE SET completed = completed + excluded.completed
                 """)
-        }
-        let completed = Set(rows.compactMap { $0.string("id") })
-        return leases.map {
-            completed.contains($0.jobID) ? .success(()) : .failure(JobQueueError.leaseLost($0))
         }
     }
 

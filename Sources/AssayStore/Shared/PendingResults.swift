@@ -2,15 +2,20 @@ import AssayCore
 import Foundation
 import JobQueue
 
-/// An evaluation waiting in a batch, its document encoded, with the report job it starts and the
-/// lease of the scoring job to complete with it, if any.
+/// An evaluation waiting in a batch, its document encoded, with the report job it starts (or the
+/// report built with it, and its report job as ran inline) and the lease of the scoring job to
+/// complete with it, if any.
 struct PendingEvaluation: PendingResult {
     var evaluation: EncodedEvaluation
+    var report: EncodedReport?
     var job: JobRequest
     var lease: JobLease?
 
-    init(_ evaluation: EncodedEvaluation, job: JobRequest, completing lease: JobLease?) {
+    init(
+        _ evaluation: EncodedEvaluation, report: EncodedReport?, job: JobRequest, completing lease: JobLease?
+    ) {
         self.evaluation = evaluation
+        self.report = report
         self.job = job
         self.lease = lease
     }
@@ -43,4 +48,12 @@ extension Array where Element: PendingResult {
     func answers(completed: Set<String>) -> [Result<Bool, any Error>] {
         map { pending in .success(pending.lease.map { completed.contains($0.jobID) } ?? false) }
     }
+}
+
+extension Array where Element == PendingEvaluation {
+    /// The queues of the batch's jobs that wait for a worker, to wake once it committed.
+    var queuesToWake: Set<String> { Set(filter { !$0.job.ranInline }.map(\.job.queue)) }
+
+    /// The reports built with the batch's evaluations.
+    var reports: [EncodedReport] { compactMap(\.report) }
 }
