@@ -91,7 +91,7 @@ public final class OutboxRelay: Service {
             return false
         }
         guard !entries.isEmpty else {
-            circuit.cancelAttempt()
+            if circuit.state.isOpen { await probe(queue) } else { circuit.cancelAttempt() }
             return false
         }
         do {
@@ -128,14 +128,37 @@ public final class OutboxRelay: Service {
         return entries.count == options.batchSize
     }
 
+    /// The half-open circuit's attempt when there is nothing to publish: asks the broker whether it
+    /// answers (``JobMessageSender/probe(queue:)``), so that publishing resumes, and the status and
+    /// the answers' `queue_mode` say so, without waiting for the next job.
+    private func probe(_ queue: String) async {
+        let sender = sender
+        do {
+            try await withinSendTimeout(queue: queue) { try await sender.probe(queue: queue) }
+        } catch {
+            if Task.isCancelled { circuit.cancelAttempt() } else { circuit.recordFailure(error) }
+            return
+        }
+        if circuit.recordSuccess() {
+            logger.notice("publishing to Service Bus resumed", metadata: ["queue": .string(queue)])
+        }
+    }
+
     /// Sends the entries' messages as one batch, within the send timeout.
     private func send(_ entries: [OutboxEntry], to queue: String) async throws {
         let now = Date()
         let messages = entries.map { Self.message(for: $0, now: now) }
         let sender = sender
+        try await withinSendTimeout(queue: queue) { try await sender.send(batch: messages, to: queue) }
+    }
+
+    /// Runs a request to the broker for `queue`, failing it once the send timeout has passed.
+    private func withinSendTimeout(queue: String, _ request: @escaping @Sendable () async throws -> Void)
+        async throws
+    {
         let timeout = options.sendTimeout
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await sender.send(batch: messages, to: queue) }
+            group.addTask { try await request() }
             group.addTask {
                 try await Task.sleep(for: timeout)
                 throw OutboxRelayError.sendTimedOut(queue: queue, after: timeout)

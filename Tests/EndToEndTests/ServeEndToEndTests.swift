@@ -125,8 +125,10 @@ struct ServeEndToEndTests {
         #expect(scored["queue"] as? String == "scoring-jobs")
         #expect(scored["attempt"] as? Int == 1)
         #expect((scored["job_id"] as? String)?.isEmpty == false)
+        // The rubric's report is built by the scoring job itself (its report job ran inline).
         let reported = try #require(followed.first { $0["message"] as? String == "report stored" })
-        #expect(reported["queue"] as? String == "report-jobs")
+        #expect(reported["queue"] as? String == "scoring-jobs")
+        #expect(reported["job_id"] as? String == scored["job_id"] as? String)
     }
 
     @Test("the first start keeps a new admin token (0600, folder 0700), says where, and warns about nothing")

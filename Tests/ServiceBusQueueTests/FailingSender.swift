@@ -13,4 +13,8 @@ final class FailingSender: JobMessageSender {
         count.withLock { $0 += 1 }
         throw ServiceBusError.server(entity: queue, status: 500)
     }
+
+    func probe(queue: String) async throws {
+        throw ServiceBusError.server(entity: queue, status: 500)
+    }
 }

@@ -1,9 +1,11 @@
 import AssayTestSupport
+import AzureServiceBus
 import Foundation
 import JobQueue
 import Logging
 import ServiceBusQueue
 import ServiceLifecycle
+import Synchronization
 import Testing
 
 /// How a relay ends, and how it waits when the database or the broker fails.
@@ -77,5 +79,59 @@ struct OutboxRelayLifecycleTests {
         #expect(try await driver.unpublishedCounts(queues: ["scoring-jobs"]) == ["scoring-jobs": 1])
         running.cancel()
         try await running.value
+    }
+
+    @Test("with nothing to publish, a half-open circuit asks the broker, and closes once it answers")
+    func idleProbe() async throws {
+        let sender = ProbedSender()
+        let clock = Mutex(Date())
+        let circuit = PublishCircuit(now: { clock.withLock { $0 } })
+        circuit.recordFailure(ServiceBusError.server(entity: "scoring-jobs", status: 500))
+        let relay = OutboxRelay(
+            outbox: MemoryJobDriver(), sender: sender, queues: RelayHarness.queues, circuit: circuit,
+            notifier: JobNotifier(), options: .init(pollInterval: .milliseconds(20)),
+            logger: RelayHarness.quiet)
+        let running = Task { try await relay.run() }
+        // Open: no probe, however many polls.
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(sender.probes == 0)
+        // Half-open, the broker still away: the probe fails and the circuit opens again.
+        clock.withLock { $0 += 5 }
+        #expect(try await eventually { sender.probes == 1 })
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(sender.probes == 1)
+        #expect(circuit.state.phase == .open)
+        // Half-open again, the broker back: the probe closes the circuit, no job needed.
+        sender.answering = true
+        clock.withLock { $0 += 60 }
+        #expect(try await eventually { circuit.state.phase == .closed })
+        #expect(sender.sends == 0)
+        running.cancel()
+        try await running.value
+    }
+}
+
+/// A broker that stores nothing sent and answers probes only when told to; counts both.
+final class ProbedSender: JobMessageSender {
+    private let state = Mutex((answering: false, probes: 0, sends: 0))
+
+    var answering: Bool {
+        get { state.withLock { $0.answering } }
+        set { state.withLock { $0.answering = newValue } }
+    }
+    var probes: Int { state.withLock { $0.probes } }
+    var sends: Int { state.withLock { $0.sends } }
+
+    func send(batch messages: [ServiceBusMessage], to queue: String) async throws {
+        state.withLock { $0.sends += 1 }
+        throw ServiceBusError.server(entity: queue, status: 500)
+    }
+
+    func probe(queue: String) async throws {
+        let answering = state.withLock { state in
+            state.probes += 1
+            return state.answering
+        }
+        if !answering { throw ServiceBusError.server(entity: queue, status: 503) }
     }
 }
