@@ -92,6 +92,31 @@ struct PostgresPreparedQueryTests {
         }
     }
 
+    @Test("the read of submissions' work looks rows up by key, even when planned on empty tables")
+    func workReadPlannedOnEmptyTables() async throws {
+        try await TestDatabase.withStore(.postgres) { _, database in
+            let connection = try await PostgresConnection.connect(
+                configuration: try PostgresDatabaseURL(database.url).connectionConfiguration(), id: 1,
+                logger: TestDatabase.quiet)
+            // The plan a connection keeps for the prepared statement, made while nothing is stored.
+            try await connection.query("SET plan_cache_mode = force_generic_plan", logger: TestDatabase.quiet)
+            try await connection.query(
+                PostgresQuery(unsafeSQL: "PREPARE work AS " + PostgresStore.ReadSubmissionWork.sql),
+                logger: TestDatabase.quiet)
+            var plan: [String] = []
+            for try await line in try await connection.query(
+                "EXPLAIN EXECUTE work('{s1,s2}')", logger: TestDatabase.quiet
+            ).decode(String.self) {
+                plan.append(line)
+            }
+            try await connection.close()
+            let text = plan.joined(separator: "\n")
+            #expect(!text.contains("Seq Scan"), "\(text)")
+            #expect(!text.contains("Hash"), "\(text)")
+            #expect(text.contains("evaluations_pkey") && text.contains("reports_pkey"), "\(text)")
+        }
+    }
+
     /// Claims one job three times on `connection`; returns how many it claimed and how many times
     /// each prepared claim ran.
     static func claimThrice(on connection: PostgresConnection) async throws -> (claimed: Int, runs: [Int]) {

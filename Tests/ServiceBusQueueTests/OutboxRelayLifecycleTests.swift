@@ -97,7 +97,7 @@ struct OutboxRelayLifecycleTests {
         #expect(sender.probes == 0)
         // Half-open, the broker still away: the probe fails and the circuit opens again.
         clock.withLock { $0 += 5 }
-        #expect(try await eventually { sender.probes == 1 })
+        #expect(try await eventually { sender.probes == 1 && circuit.state.phase == .open })
         try await Task.sleep(for: .milliseconds(200))
         #expect(sender.probes == 1)
         #expect(circuit.state.phase == .open)
