@@ -92,28 +92,60 @@ struct PostgresPreparedQueryTests {
         }
     }
 
-    @Test("the read of submissions' work looks rows up by key, even when planned on empty tables")
-    func workReadPlannedOnEmptyTables() async throws {
+    /// The plan a connection keeps for a prepared statement when it is prepared before anything
+    /// is stored (a new database), run with `arguments`.
+    static func planOnEmptyTables(of sql: String, arguments: String) async throws -> String {
         try await TestDatabase.withStore(.postgres) { _, database in
             let connection = try await PostgresConnection.connect(
                 configuration: try PostgresDatabaseURL(database.url).connectionConfiguration(), id: 1,
                 logger: TestDatabase.quiet)
-            // The plan a connection keeps for the prepared statement, made while nothing is stored.
+            defer { Task { try? await connection.close() } }
             try await connection.query("SET plan_cache_mode = force_generic_plan", logger: TestDatabase.quiet)
             try await connection.query(
-                PostgresQuery(unsafeSQL: "PREPARE work AS " + PostgresStore.ReadSubmissionWork.sql),
-                logger: TestDatabase.quiet)
+                PostgresQuery(unsafeSQL: "PREPARE statement AS " + sql), logger: TestDatabase.quiet)
             var plan: [String] = []
             for try await line in try await connection.query(
-                "EXPLAIN EXECUTE work('{s1,s2}')", logger: TestDatabase.quiet
+                PostgresQuery(unsafeSQL: "EXPLAIN EXECUTE statement(\(arguments))"),
+                logger: TestDatabase.quiet
             ).decode(String.self) {
                 plan.append(line)
             }
-            try await connection.close()
-            let text = plan.joined(separator: "\n")
-            #expect(!text.contains("Seq Scan"), "\(text)")
-            #expect(!text.contains("Hash"), "\(text)")
-            #expect(text.contains("evaluations_pkey") && text.contains("reports_pkey"), "\(text)")
+            return plan.joined(separator: "\n")
+        }
+    }
+
+    @Test("the read of submissions' work looks rows up by key, even when planned on empty tables")
+    func workReadPlannedOnEmptyTables() async throws {
+        let plan = try await Self.planOnEmptyTables(
+            of: PostgresStore.ReadSubmissionWork.sql, arguments: "'{s1,s2}'")
+        #expect(!plan.contains("Seq Scan"), "\(plan)")
+        #expect(!plan.contains("Hash"), "\(plan)")
+        #expect(plan.contains("evaluations_pkey") && plan.contains("reports_pkey"), "\(plan)")
+    }
+
+    @Test("a completion reads its jobs by key, even when its plan is made while the table is small")
+    func completionReadsJobsByKey() async throws {
+        try await TestDatabase.withStore(.postgres) { store, database in
+            _ = try await store.jobs.enqueue(
+                (0..<100).map { _ in JobRequest(queue: "q", kind: "k", payload: Data(), dedupeKey: nil) })
+            let claimed = try await store.jobs.claimNextJobs(
+                queue: "q", limit: 2, owner: "w", leaseDuration: .seconds(60))
+            let connection = try await PostgresConnection.connect(
+                configuration: try PostgresDatabaseURL(database.url).connectionConfiguration(), id: 1,
+                logger: TestDatabase.quiet)
+            defer { Task { try? await connection.close() } }
+            // The connection's first completion: its plan is made now, with `jobs` two pages long.
+            try await connection.query("BEGIN", logger: TestDatabase.quiet)
+            let completed = try await connection.rows(
+                PostgresJobDriver.Completion(of: claimed.compactMap(\.lease), now: Date()),
+                logger: TestDatabase.quiet)
+            let scans = try await connection.rows(
+                "SELECT seq_scan FROM pg_stat_xact_user_tables WHERE relname = 'jobs'",
+                logger: TestDatabase.quiet)
+            try await connection.query("COMMIT", logger: TestDatabase.quiet)
+            #expect(completed.count == 2)
+            #expect(try scans.first?.int("seq_scan") == 0)
+            #expect(try await store.jobs.job(id: claimed[0].id)?.state == .completed)
         }
     }
 

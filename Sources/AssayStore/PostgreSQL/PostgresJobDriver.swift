@@ -270,34 +270,16 @@ public final class PostgresJobDriver: JobQueueDriver {
     }
 
     /// The statement that completes the jobs of `leases` still held, counts them by the minute, and
-    /// returns their ids. Jobs are locked in the order of their ids and counters upserted in the
-    /// order of their queues.
+    /// returns their ids (migration 12's `complete_jobs`).
     struct Completion: PreparedQuery {
         static let sql = Completion(of: [], now: .distantPast).query.sql
         let query: PostgresQuery
 
         init(of leases: [JobLease], now: Date) {
             query = """
-                WITH locked AS (
-                    -- Locked in the order of their ids, as every batch of jobs is, so batches never deadlock.
-                    SELECT jobs.id FROM jobs
-                    JOIN unnest(\(leases.map(\.jobID))::text[], \(leases.map(\.attempt))::int8[], \(leases.map(\.owner))::text[])
-                        AS held(id, attempt, owner)
-                        ON jobs.id = held.id AND jobs.attempt = held.attempt AND jobs.lease_owner = held.owner
-                    WHERE jobs.state = 'running'
-                    ORDER BY jobs.id FOR UPDATE OF jobs
-                ), done AS (
-                    UPDATE jobs SET state = 'completed', completed_at = \(now)::timestamptz,
-                        updated_at = \(now)::timestamptz, lease_owner = NULL, lease_expires_at = NULL
-                    FROM locked WHERE jobs.id = locked.id
-                    RETURNING jobs.id, jobs.queue
-                ), counted AS (
-                    INSERT INTO job_completions (queue, minute, completed)
-                    SELECT queue, date_trunc('minute', \(now)::timestamptz), count(*) FROM done
-                    GROUP BY queue ORDER BY queue
-                    ON CONFLICT (queue, minute) DO UPDATE SET completed = job_completions.completed + excluded.completed
-                )
-                SELECT id FROM done
+                SELECT completed.id
+                FROM complete_jobs(\(leases.map(\.jobID))::text[], \(leases.map(\.attempt))::int8[],
+                                   \(leases.map(\.owner))::text[], \(now)::timestamptz) AS completed(id)
                 """
         }
     }

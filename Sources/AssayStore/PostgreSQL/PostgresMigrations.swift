@@ -321,6 +321,7 @@ enum PostgresMigrations {
                 """
             ]),
         statementLevelStatus,
+        jobCompletion,
     ]
 
     /// Applies the steps this database has not seen yet, in one transaction on a connection of
