@@ -107,9 +107,7 @@ public final class OutboxRelay: Service {
             }
             return false
         }
-        if circuit.recordSuccess() {
-            logger.notice("publishing to Service Bus resumed", metadata: ["queue": .string(queue)])
-        }
+        recordSuccess(queue: queue)
         do {
             let marked = try await outbox.markPublished(
                 entries, owner: owner, reclaimAfter: options.reclaimWindow)
@@ -139,6 +137,11 @@ public final class OutboxRelay: Service {
             if Task.isCancelled { circuit.cancelAttempt() } else { circuit.recordFailure(error) }
             return
         }
+        recordSuccess(queue: queue)
+    }
+
+    /// Tells the circuit the broker answered, and says so once when that closed it.
+    private func recordSuccess(queue: String) {
         if circuit.recordSuccess() {
             logger.notice("publishing to Service Bus resumed", metadata: ["queue": .string(queue)])
         }

@@ -30,6 +30,13 @@ struct ResultCompletionTests {
         return (new, scoring, evaluation, reportJob)
     }
 
+    /// The report of a submission scored as `evaluation`, built now.
+    func report(of submission: NewSubmission, evaluation: Evaluation, _ fixture: StoreFixture) -> Report {
+        ReportBuilder.build(
+            submissionID: submission.id, assessment: fixture.assessment, content: submission.content,
+            evaluation: evaluation, generatedAt: fixture.clock.now())
+    }
+
     @Test(
         "an evaluation and a report each complete the job that made them, counted as completed",
         arguments: TestBackend.allCases)
@@ -41,9 +48,7 @@ struct ResultCompletionTests {
             #expect(try await store.jobs.job(id: scoring.id)?.state == .completed)
 
             let reporting = try await claim(fixture, queue: "report-jobs")
-            let report = ReportBuilder.build(
-                submissionID: new.id, assessment: fixture.assessment, content: new.content,
-                evaluation: evaluation, generatedAt: fixture.clock.now())
+            let report = report(of: new, evaluation: evaluation, fixture)
             #expect(try await store.insertReport(report, completing: reporting.lease))
             #expect(try await store.jobs.job(id: reporting.id)?.state == .completed)
 
@@ -63,9 +68,7 @@ struct ResultCompletionTests {
             let store = fixture.store
             var (new, scoring, evaluation, reportJob) = try await scored(fixture)
             reportJob.ranInline = true
-            let report = ReportBuilder.build(
-                submissionID: new.id, assessment: fixture.assessment, content: new.content,
-                evaluation: evaluation, generatedAt: fixture.clock.now())
+            let report = report(of: new, evaluation: evaluation, fixture)
             #expect(
                 try await store.insertEvaluation(
                     EncodedEvaluation(evaluation), report: EncodedReport(report), job: reportJob,

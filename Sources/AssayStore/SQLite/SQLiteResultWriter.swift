@@ -2,8 +2,9 @@ import AssayCore
 import Foundation
 import JobQueue
 
-/// Stores evaluations (with their report jobs, or the reports built with them) and reports, once each, many to one transaction,
-/// and completes the jobs that made them in the same transaction when their leases still hold.
+/// Stores evaluations (with their report jobs, or the reports built with them) and reports, once
+/// each, many to one transaction, and completes the jobs that made them in the same transaction
+/// when their leases still hold.
 final class SQLiteResultWriter: Sendable {
     private let evaluations: TransactionBatcher<PendingEvaluation, Bool>
     private let reports: TransactionBatcher<PendingReport, Bool>
