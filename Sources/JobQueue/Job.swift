@@ -46,6 +46,10 @@ public struct Job: Sendable, Equatable, Identifiable {
         self.completedAt = completedAt
     }
 
+    /// Whether a worker must claim the job for it to run: it is available or scheduled, not running
+    /// under a lease (its enqueuer's worker took it as it was stored), completed or dead.
+    public var awaitsClaim: Bool { state == .available || state == .scheduled }
+
     /// The fencing token of the running attempt: only its holder may complete, fail or release the job.
     public var lease: JobLease? {
         guard state == .running, let leaseOwner else { return nil }

@@ -20,6 +20,22 @@ public struct JobRequest: Sendable, Equatable {
     /// transaction that stores the job and the attempt's results: the job is stored `completed`
     /// after one attempt, counted among its queue's completions, and never claimed.
     public var ranInline: Bool
+    /// Whether the enqueuer's own worker takes the job's first attempt as the job is stored: the job
+    /// is stored `running` at attempt 1, under a lease of this owner's, so that no claim is needed
+    /// (see ``JobHandoff``). Should the lease lapse unrenewed (the process died before the attempt
+    /// ended), any worker claims the job again, as it claims any job whose lease expired.
+    public var leasedTo: Lease?
+
+    /// The lease a job is stored under when its enqueuer's worker runs it at once.
+    public struct Lease: Sendable, Equatable {
+        public var owner: String
+        public var duration: Duration
+
+        public init(owner: String, duration: Duration) {
+            self.owner = owner
+            self.duration = duration
+        }
+    }
 
     public init(
         id: String = RandomIdentifier.uuidString(), queue: String, kind: String, payload: Data,
@@ -34,10 +50,17 @@ public struct JobRequest: Sendable, Equatable {
         self.maxAttempts = maxAttempts
         self.runAt = runAt
         self.ranInline = ranInline
+        self.leasedTo = nil
     }
 
     /// The job this request makes, as first stored at `now`.
     public func makeJob(now: Date) -> Job {
+        if let leasedTo, !ranInline {
+            return Job(
+                id: id, queue: queue, kind: kind, payload: payload, dedupeKey: dedupeKey, state: .running,
+                attempt: 1, maxAttempts: maxAttempts, runAt: now, leaseOwner: leasedTo.owner,
+                leaseExpiresAt: now + leasedTo.duration.seconds, createdAt: now, updatedAt: now)
+        }
         if ranInline {
             return Job(
                 id: id, queue: queue, kind: kind, payload: payload, dedupeKey: dedupeKey, state: .completed,
@@ -67,6 +90,6 @@ public struct EnqueueResult: Sendable, Equatable {
 extension Collection<EnqueueResult> {
     /// The queues of the jobs this enqueue stored for a worker to claim: the queues to wake.
     public var queuesWithNewWork: Set<String> {
-        Set(filter { $0.inserted && $0.job.state != .completed }.map(\.job.queue))
+        Set(filter { $0.inserted && $0.job.awaitsClaim }.map(\.job.queue))
     }
 }

@@ -37,7 +37,7 @@ public actor MemoryJobDriver: JobQueueDriver {
         let job = request.makeJob(now: now())
         jobs[job.id] = job
         if let key = job.dedupeKey { dedupeIndex[DedupeKey(queue: job.queue, key: key)] = job.id }
-        if job.state != .completed { notifier.notify(queue: job.queue) }
+        if job.awaitsClaim { notifier.notify(queue: job.queue) }
         return EnqueueResult(job: job, inserted: true)
     }
 

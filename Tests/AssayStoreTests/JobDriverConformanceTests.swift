@@ -78,6 +78,42 @@ struct JobDriverConformanceTests {
     }
 
     @Test(
+        "a job stored leased to its enqueuer's worker is running at attempt 1, claimed by nobody while the lease lasts, and again once it lapses",
+        arguments: ConformanceBackends.withInjectedClock)
+    func leasedAtInsert(backend: any JobDriverConformanceBackend) async throws {
+        let clock = TestClock()
+        try await backend.withDriver(clock: clock) { driver in
+            var leased = request("submission-1")
+            leased.leasedTo = JobRequest.Lease(owner: "local", duration: .seconds(10))
+            let enqueued = try await driver.enqueue(leased)
+            #expect(enqueued.inserted)
+            #expect(!enqueued.job.awaitsClaim)
+            #expect([enqueued].queuesWithNewWork.isEmpty)
+            let lease = try #require(enqueued.job.lease)
+            #expect(lease == JobLease(jobID: leased.id, attempt: 1, owner: "local"))
+            let stored = try #require(try await driver.job(id: leased.id))
+            #expect(stored.state == .running)
+            #expect(stored.attempt == 1)
+            #expect(stored.leaseOwner == "local")
+            #expect(stored.leaseExpiresAt == clock.now() + 10)
+            #expect(try await driver.statistics(queues: [Self.queue])[Self.queue]?.running == 1)
+            #expect(try await claimOne(driver, owner: "w2") == nil)
+            // Renewed and completed under the lease it was stored with, as a claimed job is.
+            #expect(try await driver.renewLeases([lease], for: .seconds(10)) == [leased.id])
+            clock.advance(seconds: 9)
+            #expect(try await claimOne(driver, owner: "w2") == nil)
+            // Once the lease lapses (its process died), another worker claims its next attempt.
+            clock.advance(seconds: 1)
+            let reclaimed = try #require(try await claimOne(driver, owner: "w2"))
+            #expect(reclaimed.id == leased.id)
+            #expect(reclaimed.attempt == 2)
+            await #expect(throws: JobQueueError.leaseLost(lease)) { try await driver.complete(lease) }
+            try await driver.complete(try #require(reclaimed.lease))
+            #expect(try await driver.job(id: leased.id)?.state == .completed)
+        }
+    }
+
+    @Test(
         "a second enqueue with the same dedupe key returns the first job",
         arguments: ConformanceBackends.all)
     func dedupe(backend: any JobDriverConformanceBackend) async throws {

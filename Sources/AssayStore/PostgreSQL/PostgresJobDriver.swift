@@ -90,7 +90,8 @@ public final class PostgresJobDriver: JobQueueDriver {
 
     /// The statement that inserts jobs unless their dedupe key is taken, counts those that ran
     /// inline (``JobRequest/ranInline``, stored `completed` after one attempt) among their queues'
-    /// completions, and returns the ids of those inserted.
+    /// completions, and returns the ids of those inserted. A job its enqueuer's worker takes at once
+    /// (``JobRequest/leasedTo``) is stored `running` at attempt 1 under that lease.
     struct InsertJobs: PreparedQuery {
         static let sql = InsertJobs([], now: .distantPast).query.sql
         let query: PostgresQuery
@@ -99,16 +100,19 @@ public final class PostgresJobDriver: JobQueueDriver {
             query = """
                 WITH inserted AS (
                     INSERT INTO jobs (id, queue, kind, payload, dedupe_key, state, attempt, max_attempts, run_at,
-                                      errors, created_at, updated_at, completed_at)
+                                      lease_owner, lease_expires_at, errors, created_at, updated_at, completed_at)
                     SELECT id, queue, kind, payload, NULLIF(dedupe_key, ''), state,
-                           CASE WHEN state = 'completed' THEN 1 ELSE 0 END, max_attempts, run_at, '[]',
+                           CASE WHEN state IN ('completed', 'running') THEN 1 ELSE 0 END, max_attempts, run_at,
+                           NULLIF(lease_owner, ''), CASE WHEN state = 'running' THEN lease_expires_at END, '[]',
                            \(now)::timestamptz, \(now)::timestamptz,
                            CASE WHEN state = 'completed' THEN \(now)::timestamptz END
                     FROM unnest(\(jobs.map(\.id))::text[], \(jobs.map(\.queue))::text[], \(jobs.map(\.kind))::text[],
                                 \(jobs.map { ByteBuffer(bytes: $0.payload) })::bytea[], \(jobs.map { $0.dedupeKey ?? "" })::text[],
                                 \(jobs.map(\.state.rawValue))::text[], \(jobs.map(\.maxAttempts))::int8[],
-                                \(jobs.map(\.runAt))::timestamptz[])
-                        AS t(id, queue, kind, payload, dedupe_key, state, max_attempts, run_at)
+                                \(jobs.map(\.runAt))::timestamptz[], \(jobs.map { $0.leaseOwner ?? "" })::text[],
+                                \(jobs.map { $0.leaseExpiresAt ?? $0.runAt })::timestamptz[])
+                        AS t(id, queue, kind, payload, dedupe_key, state, max_attempts, run_at, lease_owner,
+                             lease_expires_at)
                     ON CONFLICT (dedupe_key, queue) WHERE dedupe_key IS NOT NULL DO NOTHING
                     RETURNING id, queue, state
                 ), counted AS (

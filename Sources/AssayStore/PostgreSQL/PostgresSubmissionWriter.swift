@@ -100,8 +100,8 @@ final class PostgresSubmissionWriter: Sendable {
         }
     }
 
-    /// The statement that inserts submissions, each unless its id or idempotency key is taken, and
-    /// returns the ids of those inserted.
+    /// The statement that inserts submissions, each unless its id or idempotency key is taken, with
+    /// the status its job starts it in, and returns the ids of those inserted.
     struct InsertSubmissions: PreparedQuery {
         static let sql = InsertSubmissions([]).query.sql
         let query: PostgresQuery
@@ -109,14 +109,17 @@ final class PostgresSubmissionWriter: Sendable {
         init(_ batch: [PendingSubmission]) {
             let submissions = batch.map(\.submission)
             query = """
-                INSERT INTO submissions (id, assessment_id, content, idempotency_key, request_fingerprint, created_at)
-                SELECT id, assessment_id, content::jsonb, NULLIF(idempotency_key, ''), NULLIF(fingerprint, ''), created_at
+                INSERT INTO submissions (id, assessment_id, content, idempotency_key, request_fingerprint, created_at,
+                                         status)
+                SELECT id, assessment_id, content::jsonb, NULLIF(idempotency_key, ''), NULLIF(fingerprint, ''), created_at,
+                       status
                 FROM unnest(\(submissions.map(\.id))::text[], \(submissions.map(\.assessmentID))::text[],
                             \(batch.map { String(decoding: $0.content, as: UTF8.self) })::text[],
                             \(submissions.map { $0.idempotencyKey ?? "" })::text[],
                             \(submissions.map { $0.requestFingerprint ?? "" })::text[],
-                            \(submissions.map(\.createdAt))::timestamptz[])
-                    AS t(id, assessment_id, content, idempotency_key, fingerprint, created_at)
+                            \(submissions.map(\.createdAt))::timestamptz[],
+                            \(batch.map(\.initialStatus.rawValue))::text[])
+                    AS t(id, assessment_id, content, idempotency_key, fingerprint, created_at, status)
                 ON CONFLICT DO NOTHING
                 RETURNING id
                 """

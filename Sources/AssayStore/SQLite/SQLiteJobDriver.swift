@@ -46,7 +46,8 @@ public final class SQLiteJobDriver: JobQueueDriver {
 
     /// Enqueues several jobs with one statement inside the caller's transaction, in order; a job
     /// whose dedupe key is taken (in its queue) yields the job that holds it. Jobs that ran inline
-    /// are counted among their queues' completions.
+    /// are counted among their queues' completions; a job its enqueuer's worker takes at once is
+    /// stored running under its lease.
     func enqueue(_ requests: [JobRequest], on connection: isolated SQLiteConnection) throws -> [EnqueueResult]
     {
         guard !requests.isEmpty else { return [] }
@@ -55,13 +56,14 @@ public final class SQLiteJobDriver: JobQueueDriver {
         let rows = jobs.map { job -> SQLiteQuery in
             """
             (\(job.id), \(job.queue), \(job.kind), \(json: job.payload), \(job.dedupeKey), \(job.state.rawValue),
-             \(job.attempt), \(job.maxAttempts), \(job.runAt), '[]', \(job.createdAt), \(job.updatedAt), \(job.completedAt))
+             \(job.attempt), \(job.maxAttempts), \(job.runAt), \(job.leaseOwner), \(job.leaseExpiresAt), '[]',
+             \(job.createdAt), \(job.updatedAt), \(job.completedAt))
             """
         }
         let inserted = try connection.run(
             """
             INSERT INTO jobs (id, queue, kind, payload, dedupe_key, state, attempt, max_attempts, run_at,
-                              errors, created_at, updated_at, completed_at)
+                              lease_owner, lease_expires_at, errors, created_at, updated_at, completed_at)
             VALUES \(SQLiteQuery.joined(rows))
             ON CONFLICT (dedupe_key, queue) WHERE dedupe_key IS NOT NULL DO NOTHING
             RETURNING id, queue, state

@@ -62,12 +62,14 @@ final class SQLiteSubmissionWriter: Sendable {
                 let submission = pending.submission
                 return """
                     (\(submission.id), \(submission.assessmentID), \(json: pending.content),
-                     \(submission.idempotencyKey), \(submission.requestFingerprint), \(submission.createdAt))
+                     \(submission.idempotencyKey), \(submission.requestFingerprint), \(submission.createdAt),
+                     \(pending.initialStatus.rawValue))
                     """
             }
             let inserted = try await connection.run(
                 """
-                INSERT INTO submissions (id, assessment_id, content, idempotency_key, request_fingerprint, created_at)
+                INSERT INTO submissions (id, assessment_id, content, idempotency_key, request_fingerprint, created_at,
+                                         status)
                 VALUES \(SQLiteQuery.joined(rows))
                 ON CONFLICT DO NOTHING
                 RETURNING id

@@ -13,6 +13,10 @@ struct PendingSubmission: Sendable {
         content = try AssayJSON.encode(submission.content)
         self.job = job
     }
+
+    /// The status the submission is stored with: `scoring` when its enqueuer's worker takes the
+    /// scoring job as it is stored (``JobRequest/leasedTo``), `queued` when a worker must claim it.
+    var initialStatus: SubmissionStatus { job.leasedTo == nil ? .queued : .scoring }
 }
 
 /// The statements a backend runs, inside one transaction, to store a batch of submissions.
@@ -80,7 +84,7 @@ enum SubmissionBatch {
             let submission = batch[index].submission
             if inserted.contains(submission.id) {
                 jobs.append(batch[index].job)
-                results[index] = .success(.created(record(of: submission)))
+                results[index] = .success(.created(record(of: batch[index])))
             } else if let key = submission.idempotencyKey,
                 let stored = try await transaction.submissions(idempotencyKeys: [key])[key]
             {
@@ -102,7 +106,8 @@ enum SubmissionBatch {
         return results.map { $0 ?? .failure(StoreError.unavailable("submission was not stored")) }
     }
 
-    /// The queues of the jobs this batch created, to wake once it has committed.
+    /// The queues of the jobs this batch created for a worker to claim, to wake once it has
+    /// committed: a job the enqueuer's worker took as it was stored needs no claim.
     static func queuesToWake(
         _ batch: [PendingSubmission], _ results: [Result<SubmissionInsertOutcome, any Error>]
     )
@@ -110,7 +115,7 @@ enum SubmissionBatch {
     {
         Set(
             zip(batch, results).compactMap { pending, result -> String? in
-                guard case .success(.created) = result else { return nil }
+                guard case .success(.created) = result, pending.job.leasedTo == nil else { return nil }
                 return pending.job.queue
             })
     }
@@ -125,10 +130,10 @@ enum SubmissionBatch {
         return .success(.replayed(record))
     }
 
-    private static func record(of submission: NewSubmission) -> SubmissionRecord {
-        SubmissionRecord(
+    private static func record(of pending: PendingSubmission) -> SubmissionRecord {
+        let submission = pending.submission
+        return SubmissionRecord(
             id: submission.id, assessmentID: submission.assessmentID, content: submission.content,
-            status: .queued,
-            createdAt: submission.createdAt)
+            status: pending.initialStatus, createdAt: submission.createdAt)
     }
 }
