@@ -6,19 +6,24 @@ import JobQueue
 /// The submit use case: a validated submission stored with its scoring job in one transaction.
 ///
 /// It knows nothing of HTTP: the caller reads the request, finds the assessment and says how to
-/// tell a replay (the idempotency key and the request's fingerprint).
+/// tell a replay (the idempotency key and the request's fingerprint). With a ``JobHandoff`` to
+/// this process's worker, the scoring job is stored running under the worker's lease while the
+/// worker has a slot free and no job waiting, and handed to it once stored: no claim, no wake-up.
 public struct SubmissionIntake: Sendable {
     public let store: any AssayStore
     public let scoringQueue: String
     public let maxAttempts: Int
+    public let handoff: JobHandoff?
     public let now: @Sendable () -> Date
 
     public init(
-        store: any AssayStore, scoringQueue: String, maxAttempts: Int, now: @escaping @Sendable () -> Date
+        store: any AssayStore, scoringQueue: String, maxAttempts: Int, handoff: JobHandoff? = nil,
+        now: @escaping @Sendable () -> Date
     ) {
         self.store = store
         self.scoringQueue = scoringQueue
         self.maxAttempts = maxAttempts
+        self.handoff = handoff
         self.now = now
     }
 
@@ -31,15 +36,28 @@ public struct SubmissionIntake: Sendable {
     ) async throws -> SubmissionInsertOutcome {
         try content.validate(against: assessment)
         let submissionID = RandomIdentifier.uuidString()
-        let job = JobRequest(
+        var job = JobRequest(
             queue: scoringQueue, kind: JobKind.scoreSubmission,
             payload: SubmissionJobPayload(submissionID: submissionID).encoded(), dedupeKey: submissionID,
             maxAttempts: maxAttempts)
         let submission = NewSubmission(
             id: submissionID, assessmentID: assessment.id, content: content, idempotencyKey: idempotencyKey,
             requestFingerprint: fingerprint, createdAt: now())
-        let outcome = try await store.insertSubmission(submission, job: job)
-        if case .created = outcome { JobMetrics.enqueued(queue: job.queue, kind: job.kind) }
+        let reservation = handoff?.reserve(queue: scoringQueue)
+        job.leasedTo = reservation?.lease
+        let outcome: SubmissionInsertOutcome
+        do {
+            outcome = try await store.insertSubmission(submission, job: job)
+        } catch {
+            reservation?.cancel()
+            throw error
+        }
+        guard case .created = outcome else {
+            reservation?.cancel()
+            return outcome
+        }
+        JobMetrics.enqueued(queue: job.queue, kind: job.kind)
+        reservation?.hand(job.makeJob(now: now()))
         return outcome
     }
 }

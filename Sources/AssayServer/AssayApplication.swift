@@ -71,7 +71,7 @@ public enum AssayApplication {
     /// broker's section of the queue status and the circuit the submit answer reports.
     public static func dependencies(
         configuration: AssayConfiguration, store: any AssayStore, adminToken: String,
-        serviceBus: ServiceBusRuntime? = nil
+        serviceBus: ServiceBusRuntime? = nil, handoff: JobHandoff? = nil
     ) -> AssayDependencies {
         AssayDependencies(
             store: store, scoringQueue: configuration.scoringQueue,
@@ -79,16 +79,16 @@ public enum AssayApplication {
             adminToken: adminToken, queueMode: configuration.queueMode,
             backendName: configuration.database.backendName,
             statusContributors: serviceBus.map { [$0.statusContributor] } ?? [],
-            metricsPublic: configuration.metricsPublic, publishCircuit: serviceBus?.circuit)
+            metricsPublic: configuration.metricsPublic, publishCircuit: serviceBus?.circuit, handoff: handoff)
     }
 
     /// A worker for the configured queues with `concurrency` jobs at once per queue (with a model
     /// scorer, no more than its calls at once), running what `source` hands out (database claims by
-    /// default).
+    /// default) and what this process hands it with `handoff`.
     public static func worker(
         configuration: AssayConfiguration, store: any AssayStore, concurrency: Int,
-        queues: [String]? = nil, source: (any JobAttemptSource)? = nil, gracePeriod: Duration = .seconds(20),
-        logger: Logger
+        queues: [String]? = nil, source: (any JobAttemptSource)? = nil, handoff: JobHandoff? = nil,
+        gracePeriod: Duration = .seconds(20), logger: Logger
     ) -> JobWorker {
         let pipeline = SubmissionPipeline(
             store: store, scorer: configuration.scorer, reportQueue: configuration.reportQueue,
@@ -98,7 +98,8 @@ public enum AssayApplication {
             uniqueKeysWithValues: limit.map { limit in configuration.queues.map { ($0, limit) } } ?? [])
         let queues = queues ?? configuration.queues
         return JobWorker(
-            driver: store.jobs, source: source, handlers: pipeline.handlers(servingQueues: queues),
+            driver: store.jobs, source: source, handoff: handoff,
+            handlers: pipeline.handlers(servingQueues: queues),
             options: JobWorkerOptions(
                 queues: queues, concurrency: concurrency,
                 leaseDuration: configuration.leaseDuration, pollInterval: configuration.pollInterval,
@@ -119,8 +120,10 @@ public enum AssayApplication {
             configured: configuration.adminToken, dataDirectory: configuration.dataDirectory, logger: logger)
         let serviceBus = try serviceBusRuntime(configuration: configuration, store: store)
         await serviceBus?.createMissingQueues(logger: logger)
+        let handoff = handoff(configuration: configuration, serviceBus: serviceBus)
         let dependencies = dependencies(
-            configuration: configuration, store: store, adminToken: adminToken, serviceBus: serviceBus)
+            configuration: configuration, store: store, adminToken: adminToken, serviceBus: serviceBus,
+            handoff: handoff)
         var services = storeServices(configuration: configuration, store: store)
         if let serviceBus {
             services += [
@@ -136,7 +139,7 @@ public enum AssayApplication {
                     source: serviceBus.map {
                         DatabaseClaimSource(driver: store.jobs, overdueBy: $0.localOverdue)
                     },
-                    gracePeriod: gracePeriod, logger: logger))
+                    handoff: handoff, gracePeriod: gracePeriod, logger: logger))
         }
         var application = Application(
             router: AssayRouter.build(dependencies: dependencies),
@@ -156,6 +159,15 @@ public enum AssayApplication {
                 into: store, directory: configuration.examplesDirectory, now: Date(), logger: logger)
         }
         return application
+    }
+
+    /// What hands the jobs `serve` stores to its embedded workers as it stores them: in database
+    /// mode, when they run. In Service Bus mode the broker hands jobs out, and the embedded workers
+    /// take only what it did not.
+    public static func handoff(configuration: AssayConfiguration, serviceBus: ServiceBusRuntime?)
+        -> JobHandoff?
+    {
+        serviceBus == nil && configuration.workerConcurrency > 0 ? JobHandoff() : nil
     }
 
     /// Service Bus mode's parts for `store`, or nil in another mode.

@@ -22,6 +22,9 @@ public struct AssayDependencies: Sendable {
     public var statusContributors: [any QueueStatusContributor]
     /// Whether `GET /metrics` answers without the admin token (`METRICS_PUBLIC`).
     public var metricsPublic: Bool
+    /// Hands new scoring jobs to this process's worker as they are stored, when it runs one in
+    /// database mode (see ``JobHandoff``).
+    public var handoff: JobHandoff?
     public var now: @Sendable () -> Date
 
     public init(
@@ -29,7 +32,7 @@ public struct AssayDependencies: Sendable {
         reportQueue: String = "report-jobs", retryPolicy: RetryPolicy = .default, adminToken: String,
         queueMode: String = "database", backendName: String = "sqlite",
         statusContributors: [any QueueStatusContributor] = [], metricsPublic: Bool = false,
-        publishCircuit: PublishCircuit? = nil,
+        publishCircuit: PublishCircuit? = nil, handoff: JobHandoff? = nil,
         now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.store = store
@@ -42,6 +45,7 @@ public struct AssayDependencies: Sendable {
         self.statusContributors = statusContributors
         self.metricsPublic = metricsPublic
         self.publishCircuit = publishCircuit
+        self.handoff = handoff
         self.now = now
     }
 

@@ -22,6 +22,9 @@ public struct DatabaseClaimSource: JobAttemptSource {
         .compactMap { job in job.lease.map { JobAttempt(job: job, lease: $0) } }
     }
 
+    /// Jobs are announced as they are enqueued, released or retried; the poll finds the others.
+    public var announcesWork: Bool { true }
+
     /// Database claims come with no delivery: nothing to renew.
     public func renew(_ deliveries: [JobDelivery]) async throws {}
 

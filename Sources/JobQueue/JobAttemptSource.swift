@@ -18,4 +18,15 @@ public protocol JobAttemptSource: Sendable {
 
     /// Settles the delivery of an attempt whose database result is `settlement`.
     func settle(_ delivery: JobDelivery, as settlement: JobAttemptSettlement) async throws
+
+    /// Whether the work this source hands out is announced on the driver's ``JobNotifier`` as it
+    /// comes (jobs enqueued, released or retried), or found by the poll (jobs coming due, leases
+    /// lapsing): a queue loop whose last call found the queue empty asks again only once woken
+    /// with new work, or at its poll interval. A broker's receive, which waits for deliveries
+    /// itself, is asked whenever a slot is free.
+    var announcesWork: Bool { get }
+}
+
+extension JobAttemptSource {
+    public var announcesWork: Bool { false }
 }

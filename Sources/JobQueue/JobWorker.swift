@@ -15,6 +15,7 @@ import Synchronization
 public final class JobWorker: Service {
     private let driver: any JobQueueDriver
     private let source: any JobAttemptSource
+    private let handoff: JobHandoff?
     private let handlers: [String: any JobHandler]
     private let options: JobWorkerOptions
     private let logger: Logger
@@ -23,14 +24,17 @@ public final class JobWorker: Service {
     private let signals: [String: WakeSignal]
     private let attempts = RunningAttempts()
 
-    /// A worker that records its results with `driver` and runs the attempts `source` hands out:
-    /// by default, ``DatabaseClaimSource`` claims on the same driver.
+    /// A worker that records its results with `driver` and runs the attempts `source` hands out
+    /// (by default, ``DatabaseClaimSource`` claims on the same driver), and the jobs this process
+    /// hands it with `handoff` as it enqueues them.
     public init(
-        driver: any JobQueueDriver, source: (any JobAttemptSource)? = nil, handlers: [any JobHandler],
-        options: JobWorkerOptions, logger: Logger, now: @escaping @Sendable () -> Date = Date.init
+        driver: any JobQueueDriver, source: (any JobAttemptSource)? = nil, handoff: JobHandoff? = nil,
+        handlers: [any JobHandler], options: JobWorkerOptions, logger: Logger,
+        now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.driver = driver
         self.source = source ?? DatabaseClaimSource(driver: driver)
+        self.handoff = handoff
         self.handlers = Dictionary(handlers.map { ($0.kind, $0) }, uniquingKeysWith: { _, last in last })
         self.options = options
         var logger = logger
@@ -168,14 +172,37 @@ public final class JobWorker: Service {
     private func runLoop(queue: String, signal: WakeSignal) async {
         driver.notifier.subscribe(signal, to: queue)
         defer { driver.notifier.unsubscribe(signal, from: queue) }
-        let running = RunningJobs()
         let concurrency = options.concurrency(for: queue)
+        let slots = QueueSlots(
+            concurrency: concurrency,
+            lease: JobRequest.Lease(owner: options.workerID, duration: options.leaseDuration), signal: signal)
+        handoff?.open(slots, queue: queue)
         let batch = max(1, concurrency / 4)
+        let announced = source.announcesWork
         await withDiscardingTaskGroup { group in
+            func start(_ attempts: [JobAttempt]) {
+                for attempt in attempts {
+                    group.addTask {
+                        await self.process(attempt)
+                        slots.finished()
+                    }
+                }
+            }
             // When the queue loop first saw some, but too few, slots free while jobs ran.
             var fewFreeSince: ContinuousClock.Instant?
+            var lastClaim = ContinuousClock.now - options.pollInterval
             while !isStopping && !Task.isCancelled {
-                let busy = running.count
+                start(slots.takeHanded())
+                let sinceClaim = ContinuousClock.now - lastClaim
+                if !announced || signal.takeNewWork() || sinceClaim >= options.pollInterval {
+                    slots.mayHaveWork()
+                }
+                // Found empty, with nothing announced since: handed-over jobs and the poll wake it.
+                guard !slots.isDrained else {
+                    await signal.wait(timeout: options.pollInterval - sinceClaim)
+                    continue
+                }
+                let busy = slots.taken
                 let free = concurrency - busy
                 guard free > 0 else {
                     fewFreeSince = nil
@@ -192,41 +219,34 @@ public final class JobWorker: Service {
                     }
                 }
                 fewFreeSince = nil
+                let limit = slots.beginClaim()
                 let claimed: [JobAttempt]
                 do {
                     claimed = try await source.nextAttempts(
-                        queue: queue, limit: free, owner: options.workerID,
+                        queue: queue, limit: limit, owner: options.workerID,
                         leaseDuration: options.leaseDuration)
                 } catch {
+                    slots.endClaim(took: 0, drained: false)
                     warn("claim failed", error, metadata: ["queue": .string(queue)])
                     await signal.wait(timeout: options.pollInterval)
                     continue
                 }
-                guard !claimed.isEmpty else {
-                    await signal.wait(timeout: options.pollInterval)
-                    continue
-                }
-                running.add(claimed.count)
-                for attempt in claimed {
-                    group.addTask {
-                        await self.process(attempt)
-                        running.add(-1)
-                        signal.wake()
-                    }
-                }
+                lastClaim = .now
+                slots.endClaim(took: claimed.count, drained: announced && claimed.count < limit)
+                start(claimed)
+                if claimed.isEmpty && !announced { await signal.wait(timeout: options.pollInterval) }
             }
-            await drain(running: running, signal: signal)
+            handoff?.close(queue: queue)
+            // Until running jobs finish, the grace period ends or the task is cancelled; jobs handed
+            // over meanwhile (their reservations were made before) run too.
+            let deadline = ContinuousClock.now + options.gracePeriod
+            while !Task.isCancelled {
+                start(slots.takeHanded())
+                let left = deadline - ContinuousClock.now
+                guard slots.taken > 0, left > .zero else { break }
+                await signal.wait(timeout: left)
+            }
             attempts.stopAll(in: queue, because: .shutdown)
-        }
-    }
-
-    /// Waits until running jobs finish, the grace period ends or the task is cancelled.
-    private func drain(running: RunningJobs, signal: WakeSignal) async {
-        let deadline = ContinuousClock.now + options.gracePeriod
-        while running.count > 0 && !Task.isCancelled {
-            let left = deadline - ContinuousClock.now
-            guard left > .zero else { return }
-            await signal.wait(timeout: left)
         }
     }
 
@@ -425,13 +445,6 @@ public final class JobWorker: Service {
         }
         return .failed(state)
     }
-}
-
-/// The number of jobs a queue loop has running.
-private final class RunningJobs: Sendable {
-    private let value = Mutex(0)
-    var count: Int { value.withLock { $0 } }
-    func add(_ delta: Int) { value.withLock { $0 += delta } }
 }
 
 private enum AttemptOutcome {

@@ -2,9 +2,14 @@ import Synchronization
 
 /// A level-triggered wake-up for one waiting task: a wake that arrives while nobody waits is kept
 /// for the next wait.
+///
+/// A wake says that there may be new work to look for (``wake()``), or only that something the
+/// waiter keeps changed (``nudge()``: a job finished, a job was handed over); the waiter asks which
+/// with ``takeNewWork()``.
 public final class WakeSignal: Sendable {
     private struct State {
         var pending = false
+        var newWork = false
         var waiter: CheckedContinuation<Void, Never>?
     }
 
@@ -12,8 +17,25 @@ public final class WakeSignal: Sendable {
 
     public init() {}
 
-    /// Wakes the waiting task, or the next one to wait.
+    /// Wakes the waiting task, or the next one to wait: there may be new work.
     public func wake() {
+        state.withLock { $0.newWork = true }
+        nudge()
+    }
+
+    /// Whether a ``wake()`` came that ``takeNewWork()`` has not taken yet.
+    public var hasNewWork: Bool { state.withLock { $0.newWork } }
+
+    /// Whether a ``wake()`` came since the last call; clears it.
+    public func takeNewWork() -> Bool {
+        state.withLock { state in
+            defer { state.newWork = false }
+            return state.newWork
+        }
+    }
+
+    /// Wakes the waiting task, or the next one to wait, with no new work to look for.
+    public func nudge() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             if let waiter = state.waiter {
                 state.waiter = nil
@@ -50,7 +72,7 @@ public final class WakeSignal: Sendable {
                 if resumeNow { continuation.resume() }
             }
         } onCancel: {
-            wake()
+            nudge()
         }
     }
 }

@@ -45,8 +45,9 @@ public struct AssayFixture: Sendable {
     /// Runs `test` against the HTTP app in-process, wired as `assay serve` wires it, on `store`
     /// (this fixture's unless told otherwise, such as one that has been closed).
     ///
-    /// With `worker`, the embedded job worker runs as a service beside it, on every queue; with
-    /// `workerQueues`, on those queues only (the scoring queue alone lets report jobs wait).
+    /// With `worker`, the embedded job worker runs as a service beside it, on every queue, and
+    /// takes the scoring jobs the app stores as `serve`'s does; with `workerQueues`, on those
+    /// queues only (the scoring queue alone lets report jobs wait).
     /// `environment` is the configuration's (`METRICS_PUBLIC`, say).
     public func withApp<Value: Sendable>(
         store: (any AssayStore)? = nil, worker: Bool = false, workerQueues: [String]? = nil,
@@ -54,14 +55,17 @@ public struct AssayFixture: Sendable {
     ) async throws -> Value {
         let store = store ?? self.store
         let configuration = try AssayConfiguration(environment: environment)
+        let runsWorker = worker || workerQueues != nil
+        let handoff =
+            runsWorker ? AssayApplication.handoff(configuration: configuration, serviceBus: nil) : nil
         let dependencies = AssayApplication.dependencies(
-            configuration: configuration, store: store, adminToken: Self.adminToken)
+            configuration: configuration, store: store, adminToken: Self.adminToken, handoff: handoff)
         var services: [any Service] = []
-        if worker || workerQueues != nil {
+        if runsWorker {
             services.append(
                 AssayApplication.worker(
                     configuration: configuration, store: store, concurrency: 4, queues: workerQueues,
-                    logger: logger))
+                    handoff: handoff, logger: logger))
         }
         let app = Application(
             router: AssayRouter.build(dependencies: dependencies), services: services, logger: logger)

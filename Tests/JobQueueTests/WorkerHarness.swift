@@ -19,14 +19,15 @@ struct ClosureHandler: JobHandler {
 /// Runs a ``JobWorker`` (on `source`, or database claims) in a service group for the duration of
 /// `body`, then shuts it down gracefully. The worker reads the time from `now`, as the driver should.
 func withWorker(
-    driver: any JobQueueDriver, source: (any JobAttemptSource)? = nil, handlers: [any JobHandler],
-    options: JobWorkerOptions, now: @escaping @Sendable () -> Date = Date.init,
+    driver: any JobQueueDriver, source: (any JobAttemptSource)? = nil, handoff: JobHandoff? = nil,
+    handlers: [any JobHandler], options: JobWorkerOptions, now: @escaping @Sendable () -> Date = Date.init,
     _ body: () async throws -> Void
 ) async throws {
     var logger = Logger(label: "test")
     logger.logLevel = .warning
     let worker = JobWorker(
-        driver: driver, source: source, handlers: handlers, options: options, logger: logger, now: now)
+        driver: driver, source: source, handoff: handoff, handlers: handlers, options: options, logger: logger,
+        now: now)
     let group = ServiceGroup(services: [worker], logger: logger)
     try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask { try await group.run() }

@@ -51,7 +51,8 @@ extension AssayRouter {
         let content = try AssayJSON.decode(SubmissionContent.self, from: body)
         let intake = SubmissionIntake(
             store: dependencies.store, scoringQueue: dependencies.scoringQueue,
-            maxAttempts: dependencies.retryPolicy.maxAttempts, now: dependencies.now)
+            maxAttempts: dependencies.retryPolicy.maxAttempts, handoff: dependencies.handoff,
+            now: dependencies.now)
         let outcome = try await intake.submit(
             content, to: assessment, idempotencyKey: idempotencyKey,
             fingerprint: idempotencyKey.map { _ in fingerprint(assessmentID: assessment.id, body: body) })
