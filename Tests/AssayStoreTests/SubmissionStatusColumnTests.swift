@@ -142,6 +142,60 @@ struct SubmissionStatusColumnTests {
         }
     }
 
+    @Test(
+        "a job handed over as it is stored, a report stored with its evaluation, and a batch mixing both kinds keep the stored status true",
+        arguments: TestBackend.allCases)
+    func statusFollowsTheWritesThatKeepIt(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { fixture in
+            let store = fixture.store
+            let handed = fixture.newSubmission()
+            var handedJob = fixture.scoringJob(for: handed.id)
+            handedJob.leasedTo = JobRequest.Lease(owner: "w", duration: .seconds(30))
+            let inserted = try await store.insertSubmission(handed, job: handedJob)
+            #expect(inserted.record.status == .scoring)
+            #expect(try await store.submission(id: handed.id)?.status == .scoring)
+            let waiting = try await submit(fixture)
+            try await expectTrue(fixture, "a handed and a waiting submission")
+
+            /// Stores the evaluation of `id`, with its report when `withReport`, completing `lease`.
+            func score(_ id: String, lease: JobLease, withReport: Bool) async throws {
+                let evaluation = try await evaluation(fixture, id)
+                let report = ReportBuilder.build(
+                    submissionID: id, assessment: fixture.assessment,
+                    content: fixture.newSubmission().content,
+                    evaluation: evaluation, generatedAt: fixture.clock.now())
+                let completed = try await store.insertEvaluation(
+                    try EncodedEvaluation(evaluation), report: withReport ? try EncodedReport(report) : nil,
+                    job: JobRequest(
+                        queue: "report-jobs", kind: "k", payload: Data("{}".utf8), dedupeKey: id,
+                        ranInline: withReport),
+                    completing: lease)
+                #expect(completed)
+            }
+            try await score(
+                handed.id, lease: JobLease(jobID: handedJob.id, attempt: 1, owner: "w"), withReport: true)
+            #expect(try await store.submission(id: handed.id)?.status == .completed)
+            try await expectTrue(fixture, "a report stored with its evaluation")
+
+            // Several at once, some with their reports and some without, share transactions.
+            let more = try await (0..<6).asyncMap { _ in try await submit(fixture) }
+            let leases = try await ([waiting] + more).asyncMap { try await claim(fixture, $0) }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (index, lease) in leases.enumerated() {
+                    group.addTask {
+                        let id = try #require(try await store.jobs.job(id: lease.jobID)?.dedupeKey)
+                        try await score(id, lease: lease, withReport: index % 2 == 0)
+                    }
+                }
+                try await group.waitForAll()
+            }
+            try await expectTrue(fixture, "evaluations with and without their reports")
+            let reporting = try await store.listSubmissions(SubmissionQuery(status: .reporting))
+            #expect(reporting.total == 3)
+            #expect(try await store.listSubmissions(SubmissionQuery(status: .completed)).total == 5)
+        }
+    }
+
     @Test("SQLite writes a submission's row only when its status changes: three times from submit to report")
     func rowWrittenOnlyOnChange() async throws {
         try await StoreFixture.with(.sqlite) { fixture in
@@ -280,5 +334,14 @@ struct SubmissionStatusColumnTests {
             try await expectTrue(fixture, "concurrent submissions and claims")
             #expect(try await fixture.store.listSubmissions(SubmissionQuery()).total == 40)
         }
+    }
+}
+
+extension Sequence {
+    /// The results of `transform` on each element, one after the other.
+    fileprivate func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var results: [T] = []
+        for element in self { results.append(try await transform(element)) }
+        return results
     }
 }

@@ -322,6 +322,7 @@ enum PostgresMigrations {
             ]),
         statementLevelStatus,
         jobCompletion,
+        statusesKeptByWriters,
     ]
 
     /// Applies the steps this database has not seen yet, in one transaction on a connection of

@@ -24,8 +24,15 @@ final class PostgresResultWriter: Sendable {
                 try await client.transaction(logger: logger) { connection in
                     // Reports first: a submission whose report is stored is completed, and the
                     // status refreshes after the evaluations' insert and the completion stop there.
+                    // With a report for every evaluation, the reports' statement makes their
+                    // submissions completed and the transaction's triggers quiet; with some left
+                    // to report jobs, the triggers derive each status.
                     let reports = batch.reports
-                    if !reports.isEmpty { try await connection.rows(InsertReports(reports), logger: logger) }
+                    if reports.count == batch.count {
+                        try await connection.rows(InsertReportsCompletingSubmissions(reports), logger: logger)
+                    } else if !reports.isEmpty {
+                        try await connection.rows(InsertReports(reports), logger: logger)
+                    }
                     try await connection.rows(
                         InsertEvaluations(batch.map(\.evaluation)), logger: logger)
                     _ = try await jobDriver.enqueue(batch.map(\.job), on: connection)
@@ -41,7 +48,7 @@ final class PostgresResultWriter: Sendable {
         ) { batch in
             try await client.transaction(logger: logger) { connection in
                 try await connection.rows(
-                    InsertReports(batch.map(\.report)), logger: logger)
+                    InsertReportsCompletingSubmissions(batch.map(\.report)), logger: logger)
                 let completed = try await jobDriver.complete(batch.leases, on: connection)
                 return batch.answers(completed: completed)
             }
@@ -89,18 +96,39 @@ final class PostgresResultWriter: Sendable {
         }
     }
 
+    /// The statement that stores reports, each unless its submission has one, and makes their
+    /// submissions `completed` itself, counted, with the transaction's triggers quiet from then on
+    /// (``PostgresMigrations/statusesKeptByWriters``): for a transaction whose other writes are
+    /// the reports' evaluations, jobs completed and report jobs run inline.
+    struct InsertReportsCompletingSubmissions: PreparedQuery {
+        static let sql = InsertReportsCompletingSubmissions([]).query.sql
+        let query: PostgresQuery
+
+        init(_ reports: [EncodedReport]) {
+            query = insertion(
+                into: "reports", submissionIDs: reports.map(\.submissionID),
+                documents: reports.map(\.document),
+                createdAt: reports.map(\.generatedAt), completingSubmissions: true)
+        }
+    }
+
     /// Inserts JSON documents into `table` (`evaluations` or `reports`, which share their columns),
-    /// each unless its submission has one.
+    /// each unless its submission has one; `completingSubmissions`, reports that complete their
+    /// submissions themselves.
     private static func insertion(
-        into table: String, submissionIDs: [String], documents: [Data], createdAt: [Date]
+        into table: String, submissionIDs: [String], documents: [Data], createdAt: [Date],
+        completingSubmissions: Bool = false
     ) -> PostgresQuery {
         """
+        \(unescaped: completingSubmissions ? "WITH inserted AS (" : "")
         INSERT INTO \(unescaped: table) (submission_id, document, created_at)
         SELECT submission_id, document::jsonb, created_at
         FROM unnest(\(submissionIDs)::text[], \(documents.map { String(decoding: $0, as: UTF8.self) })::text[],
                     \(createdAt)::timestamptz[])
             AS t(submission_id, document, created_at)
+        \(unescaped: completingSubmissions ? "WHERE \(PostgresMigrations.keepStatuses)" : "")
         ON CONFLICT (submission_id) DO NOTHING
+        \(unescaped: completingSubmissions ? "RETURNING submission_id) SELECT complete_submissions(ARRAY(SELECT submission_id FROM inserted))" : "")
         """
     }
 }

@@ -101,7 +101,9 @@ final class PostgresSubmissionWriter: Sendable {
     }
 
     /// The statement that inserts submissions, each unless its id or idempotency key is taken, with
-    /// the status its job starts it in, and returns the ids of those inserted.
+    /// the status its job starts it in, counts them (``PostgresMigrations/statusesKeptByWriters``:
+    /// the transaction's triggers stay quiet, since it writes only new submissions and their new
+    /// jobs), and returns the ids of those inserted.
     struct InsertSubmissions: PreparedQuery {
         static let sql = InsertSubmissions([]).query.sql
         let query: PostgresQuery
@@ -109,6 +111,7 @@ final class PostgresSubmissionWriter: Sendable {
         init(_ batch: [PendingSubmission]) {
             let submissions = batch.map(\.submission)
             query = """
+                WITH inserted AS (
                 INSERT INTO submissions (id, assessment_id, content, idempotency_key, request_fingerprint, created_at,
                                          status)
                 SELECT id, assessment_id, content::jsonb, NULLIF(idempotency_key, ''), NULLIF(fingerprint, ''), created_at,
@@ -120,8 +123,17 @@ final class PostgresSubmissionWriter: Sendable {
                             \(submissions.map(\.createdAt))::timestamptz[],
                             \(batch.map(\.initialStatus.rawValue))::text[])
                     AS t(id, assessment_id, content, idempotency_key, fingerprint, created_at, status)
+                WHERE \(unescaped: PostgresMigrations.keepStatuses)
                 ON CONFLICT DO NOTHING
-                RETURNING id
+                RETURNING id, status, assessment_id
+                ), counted AS (
+                    INSERT INTO submission_counts AS c (status, assessment_id, slot, total)
+                    SELECT status, assessment_id, held.slot, count(*)
+                    FROM inserted CROSS JOIN (SELECT submission_count_slot() AS slot) AS held
+                    GROUP BY 1, 2, 3 ORDER BY 1, 2
+                    ON CONFLICT (status, assessment_id, slot) DO UPDATE SET total = c.total + excluded.total
+                )
+                SELECT id FROM inserted
                 """
         }
     }
