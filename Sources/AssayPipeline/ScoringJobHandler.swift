@@ -26,6 +26,8 @@ struct ScoringJobHandler: JobHandler {
     let buildsReports: Bool
     let maxAttempts: Int
     let timeout: Duration
+    /// Holds the submissions whose jobs were handed over as they were stored.
+    let handoff: ScoringHandoff?
     let now: @Sendable () -> Date
 
     var kind: String { JobKind.scoreSubmission }
@@ -72,7 +74,12 @@ struct ScoringJobHandler: JobHandler {
     /// The submission's evaluation: the stored one, or a new one; and its report, when this
     /// handler builds reports and the submission has none.
     private func scored(_ submissionID: String) async throws -> Scored {
-        guard let submission = try await store.submissionWork(id: submissionID) else {
+        let submission: SubmissionWork
+        if let held = handoff?.take(submissionID) {
+            submission = held
+        } else if let stored = try await store.submissionWork(id: submissionID) {
+            submission = stored
+        } else {
             throw JobHandlerError.permanent("submission \(submissionID) does not exist")
         }
         let needsReport = buildsReports && !submission.hasReport

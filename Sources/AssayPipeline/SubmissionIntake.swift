@@ -6,18 +6,19 @@ import JobQueue
 /// The submit use case: a validated submission stored with its scoring job in one transaction.
 ///
 /// It knows nothing of HTTP: the caller reads the request, finds the assessment and says how to
-/// tell a replay (the idempotency key and the request's fingerprint). With a ``JobHandoff`` to
+/// tell a replay (the idempotency key and the request's fingerprint). With a ``ScoringHandoff`` to
 /// this process's worker, the scoring job is stored running under the worker's lease while the
-/// worker has a slot free and no job waiting, and handed to it once stored: no claim, no wake-up.
+/// worker has a slot free and no job waiting, and handed to it once stored, with the submission
+/// as decoded here: no claim, no wake-up, no read of the submission.
 public struct SubmissionIntake: Sendable {
     public let store: any AssayStore
     public let scoringQueue: String
     public let maxAttempts: Int
-    public let handoff: JobHandoff?
+    public let handoff: ScoringHandoff?
     public let now: @Sendable () -> Date
 
     public init(
-        store: any AssayStore, scoringQueue: String, maxAttempts: Int, handoff: JobHandoff? = nil,
+        store: any AssayStore, scoringQueue: String, maxAttempts: Int, handoff: ScoringHandoff? = nil,
         now: @escaping @Sendable () -> Date
     ) {
         self.store = store
@@ -43,7 +44,7 @@ public struct SubmissionIntake: Sendable {
         let submission = NewSubmission(
             id: submissionID, assessmentID: assessment.id, content: content, idempotencyKey: idempotencyKey,
             requestFingerprint: fingerprint, createdAt: now())
-        let reservation = handoff?.reserve(queue: scoringQueue)
+        let reservation = handoff?.jobs.reserve(queue: scoringQueue)
         job.leasedTo = reservation?.lease
         let outcome: SubmissionInsertOutcome
         do {
@@ -57,7 +58,13 @@ public struct SubmissionIntake: Sendable {
             return outcome
         }
         JobMetrics.enqueued(queue: job.queue, kind: job.kind)
-        reservation?.hand(job.makeJob(now: now()))
+        if let reservation, let handoff {
+            handoff.hold(
+                SubmissionWork(
+                    id: submissionID, assessmentID: assessment.id, content: content, evaluation: nil,
+                    hasReport: false))
+            reservation.hand(job.makeJob(now: now()))
+        }
         return outcome
     }
 }

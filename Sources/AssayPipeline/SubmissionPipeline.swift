@@ -18,11 +18,14 @@ public struct SubmissionPipeline: Sendable {
     public let maxAttempts: Int
     /// The longest one attempt of a job may run.
     public let attemptTimeout: Duration
+    /// Holds the submissions whose scoring jobs this process handed to its worker as it stored
+    /// them: their handler scores them without reading them back.
+    public let handoff: ScoringHandoff?
     public let now: @Sendable () -> Date
 
     public init(
         store: any AssayStore, scorer: any Scorer, reportWriter: LLMReportWriter? = nil, reportQueue: String,
-        maxAttempts: Int, attemptTimeout: Duration = .seconds(120),
+        maxAttempts: Int, attemptTimeout: Duration = .seconds(120), handoff: ScoringHandoff? = nil,
         now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.store = store
@@ -31,6 +34,7 @@ public struct SubmissionPipeline: Sendable {
         self.reportQueue = reportQueue
         self.maxAttempts = maxAttempts
         self.attemptTimeout = attemptTimeout
+        self.handoff = handoff
         self.now = now
     }
 
@@ -39,19 +43,19 @@ public struct SubmissionPipeline: Sendable {
     /// concurrency.
     public init(
         store: any AssayStore, scorer settings: ScorerSettings, reportQueue: String, maxAttempts: Int,
-        now: @escaping @Sendable () -> Date = Date.init
+        handoff: ScoringHandoff? = nil, now: @escaping @Sendable () -> Date = Date.init
     ) {
         switch settings {
         case .rubric:
             self.init(
                 store: store, scorer: RubricScorer(), reportQueue: reportQueue, maxAttempts: maxAttempts,
-                now: now)
+                handoff: handoff, now: now)
         case .llm(let llm):
             let client = ChatCompletionsClient(settings: llm, limiter: CallLimiter(limit: llm.maxConcurrency))
             self.init(
                 store: store, scorer: LLMScorer(client: client),
                 reportWriter: LLMReportWriter(client: client),
-                reportQueue: reportQueue, maxAttempts: maxAttempts, now: now)
+                reportQueue: reportQueue, maxAttempts: maxAttempts, handoff: handoff, now: now)
         }
     }
 
@@ -64,7 +68,7 @@ public struct SubmissionPipeline: Sendable {
             ScoringJobHandler(
                 store: store, scorer: scorer, reportQueue: reportQueue,
                 buildsReports: reportWriter == nil && queues.contains(reportQueue),
-                maxAttempts: maxAttempts, timeout: attemptTimeout, now: now),
+                maxAttempts: maxAttempts, timeout: attemptTimeout, handoff: handoff, now: now),
             ReportJobHandler(store: store, writer: reportWriter, timeout: attemptTimeout, now: now),
         ]
     }

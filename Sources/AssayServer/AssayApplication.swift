@@ -71,7 +71,7 @@ public enum AssayApplication {
     /// broker's section of the queue status and the circuit the submit answer reports.
     public static func dependencies(
         configuration: AssayConfiguration, store: any AssayStore, adminToken: String,
-        serviceBus: ServiceBusRuntime? = nil, handoff: JobHandoff? = nil
+        serviceBus: ServiceBusRuntime? = nil, handoff: ScoringHandoff? = nil
     ) -> AssayDependencies {
         AssayDependencies(
             store: store, scoringQueue: configuration.scoringQueue,
@@ -87,18 +87,18 @@ public enum AssayApplication {
     /// default) and what this process hands it with `handoff`.
     public static func worker(
         configuration: AssayConfiguration, store: any AssayStore, concurrency: Int,
-        queues: [String]? = nil, source: (any JobAttemptSource)? = nil, handoff: JobHandoff? = nil,
+        queues: [String]? = nil, source: (any JobAttemptSource)? = nil, handoff: ScoringHandoff? = nil,
         gracePeriod: Duration = .seconds(20), logger: Logger
     ) -> JobWorker {
         let pipeline = SubmissionPipeline(
             store: store, scorer: configuration.scorer, reportQueue: configuration.reportQueue,
-            maxAttempts: configuration.retryPolicy.maxAttempts)
+            maxAttempts: configuration.retryPolicy.maxAttempts, handoff: handoff)
         let limit = configuration.scorer.jobConcurrencyLimit.map { min($0, concurrency) }
         let queueConcurrency = Dictionary(
             uniqueKeysWithValues: limit.map { limit in configuration.queues.map { ($0, limit) } } ?? [])
         let queues = queues ?? configuration.queues
         return JobWorker(
-            driver: store.jobs, source: source, handoff: handoff,
+            driver: store.jobs, source: source, handoff: handoff?.jobs,
             handlers: pipeline.handlers(servingQueues: queues),
             options: JobWorkerOptions(
                 queues: queues, concurrency: concurrency,
@@ -165,9 +165,9 @@ public enum AssayApplication {
     /// mode, when they run. In Service Bus mode the broker hands jobs out, and the embedded workers
     /// take only what it did not.
     public static func handoff(configuration: AssayConfiguration, serviceBus: ServiceBusRuntime?)
-        -> JobHandoff?
+        -> ScoringHandoff?
     {
-        serviceBus == nil && configuration.workerConcurrency > 0 ? JobHandoff() : nil
+        serviceBus == nil && configuration.workerConcurrency > 0 ? ScoringHandoff() : nil
     }
 
     /// Service Bus mode's parts for `store`, or nil in another mode.

@@ -1,4 +1,5 @@
 import AssayCore
+import AssayPipeline
 import AssayStore
 import Foundation
 import JobQueue
@@ -24,7 +25,7 @@ public struct AssayDependencies: Sendable {
     public var metricsPublic: Bool
     /// Hands new scoring jobs to this process's worker as they are stored, when it runs one in
     /// database mode (see ``JobHandoff``).
-    public var handoff: JobHandoff?
+    public var handoff: ScoringHandoff?
     public var now: @Sendable () -> Date
 
     public init(
@@ -32,7 +33,7 @@ public struct AssayDependencies: Sendable {
         reportQueue: String = "report-jobs", retryPolicy: RetryPolicy = .default, adminToken: String,
         queueMode: String = "database", backendName: String = "sqlite",
         statusContributors: [any QueueStatusContributor] = [], metricsPublic: Bool = false,
-        publishCircuit: PublishCircuit? = nil, handoff: JobHandoff? = nil,
+        publishCircuit: PublishCircuit? = nil, handoff: ScoringHandoff? = nil,
         now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.store = store

@@ -1,5 +1,4 @@
 import AssayCore
-import AssayPipeline
 import AssayServer
 import AssayStore
 import AssayTestSupport
@@ -7,6 +6,8 @@ import Foundation
 import JobQueue
 import ServiceLifecycle
 import Testing
+
+@testable import AssayPipeline
 
 /// `serve` in database mode hands each new scoring job to its embedded worker as it stores it:
 /// the submission starts `scoring`, its job runs under the worker's lease with no claim.
@@ -34,7 +35,7 @@ struct JobHandoffSubmitTests {
             tasks.addTask { try await group.run() }
             // Once the worker found its queue empty, it takes jobs as they are stored.
             let ready = try await eventually {
-                handoff.reserve(queue: "scoring-jobs").map { $0.cancel() } != nil
+                handoff.jobs.reserve(queue: "scoring-jobs").map { $0.cancel() } != nil
             }
             #expect(ready)
             let record = try await submit(intake)
@@ -44,6 +45,7 @@ struct JobHandoffSubmitTests {
             }
             #expect(completed)
             #expect(try await store.report(submissionID: record.id) != nil)
+            #expect(handoff.heldCount == 0, "the job took the submission it was handed with")
             let statistics = try #require(
                 try await store.jobs.statistics(queues: ["scoring-jobs"])["scoring-jobs"])
             #expect(statistics.completedLastHour == 1)
@@ -57,12 +59,39 @@ struct JobHandoffSubmitTests {
     @Test func withNoWorkerToTakeItTheJobWaitsForAClaim() async throws {
         let store = try AssayFixture.current().store
         let intake = SubmissionIntake(
-            store: store, scoringQueue: "scoring-jobs", maxAttempts: 4, handoff: JobHandoff(), now: Date.init)
+            store: store, scoringQueue: "scoring-jobs", maxAttempts: 4, handoff: ScoringHandoff(),
+            now: Date.init)
         let record = try await submit(intake)
         #expect(record.status == .queued)
         #expect(try await store.submission(id: record.id)?.status == .queued)
         let claimed = try await store.jobs.claimNextJobs(
             queue: "scoring-jobs", limit: 1, owner: "worker", leaseDuration: .seconds(30))
         #expect(claimed.map(\.dedupeKey) == [record.id])
+    }
+
+    @Test func aHandedJobScoresTheSubmissionItWasHandedWithOnceThenReadsTheStoredOne() async throws {
+        let fixture = try AssayFixture.current()
+        let store = fixture.store
+        let submissionID = try await fixture.withApp { client in try await client.submitAccepted() }
+        let job = try #require(
+            try await store.jobs.claimNextJobs(
+                queue: "scoring-jobs", limit: 1, owner: "worker", leaseDuration: .seconds(30)
+            ).first)
+        let stored = try #require(try await store.submissionWork(id: submissionID))
+        // Held under another candidate's name: the report shows which one was scored.
+        var held = stored
+        held.content.candidate.name = "Held In Memory"
+        let handoff = ScoringHandoff()
+        handoff.hold(held)
+        let pipeline = SubmissionPipeline(
+            store: store, scorer: .rubric, reportQueue: "report-jobs", maxAttempts: 4, handoff: handoff)
+        let handler = try #require(
+            pipeline.handlers(servingQueues: ["scoring-jobs", "report-jobs"]).first {
+                $0.kind == JobKind.scoreSubmission
+            })
+        #expect(try await handler.handle(job, logger: fixture.logger) == .completedWithResult)
+        #expect(try await store.report(submissionID: submissionID)?.candidate.name == "Held In Memory")
+        #expect(handoff.heldCount == 0)
+        #expect(handoff.take(submissionID) == nil)
     }
 }
