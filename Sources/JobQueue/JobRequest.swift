@@ -16,9 +16,11 @@ public struct JobRequest: Sendable, Equatable {
     public var maxAttempts: Int
     /// Run no earlier than this; `nil` means now.
     public var runAt: Date?
-    /// Whether the enqueuer ran the job's first attempt itself, successfully, before the
-    /// transaction that stores the job and the attempt's results: the job is stored `completed`
-    /// after one attempt, counted among its queue's completions, and never claimed.
+    /// Whether the enqueuer ran the job's first attempt itself, successfully, in the transaction
+    /// that stores the attempt's results: the job is counted among its queue's completions and
+    /// not stored, since nothing is left to claim, retry or read back. A stored job holding its
+    /// dedupe key is returned instead, uncounted (its own run will count); the job itself takes
+    /// no dedupe key.
     public var ranInline: Bool
     /// Whether the enqueuer's own worker takes the job's first attempt as the job is stored: the job
     /// is stored `running` at attempt 1, under a lease of this owner's, so that no claim is needed

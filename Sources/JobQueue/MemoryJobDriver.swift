@@ -16,6 +16,8 @@ public actor MemoryJobDriver: JobQueueDriver {
     var relayHolds: [String: (owner: String, until: Date)] = [:]
     /// The attempts each run of a job gets, kept at its first retry by an admin.
     private var attemptsPerRun: [String: Int] = [:]
+    /// When each job that ran inline (not stored) was counted, per queue.
+    private var ranInline: [String: [Date]] = [:]
 
     private struct DedupeKey: Hashable {
         var queue: String
@@ -35,6 +37,13 @@ public actor MemoryJobDriver: JobQueueDriver {
             return EnqueueResult(job: existing, inserted: false)
         }
         let job = request.makeJob(now: now())
+        if request.ranInline {
+            ranInline[job.queue] =
+                (ranInline[job.queue] ?? []).filter { job.updatedAt.timeIntervalSince($0) <= 3600 } + [
+                    job.updatedAt
+                ]
+            return EnqueueResult(job: job, inserted: true)
+        }
         jobs[job.id] = job
         if let key = job.dedupeKey { dedupeIndex[DedupeKey(queue: job.queue, key: key)] = job.id }
         if job.awaitsClaim { notifier.notify(queue: job.queue) }
@@ -216,6 +225,9 @@ public actor MemoryJobDriver: JobQueueDriver {
                 }
             }
             result[job.queue] = stats
+        }
+        for (queue, counted) in ranInline where result[queue] != nil {
+            result[queue]?.completedLastHour += counted.filter { now.timeIntervalSince($0) <= 3600 }.count
         }
         return result
     }

@@ -61,8 +61,8 @@ public final class PostgresJobDriver: JobQueueDriver {
     }
 
     /// Enqueues the jobs with one statement inside the caller's transaction, in order; a job whose
-    /// dedupe key is taken yields the job that holds it. The caller announces the queues of the
-    /// jobs inserted once its transaction committed (``announcer``).
+    /// dedupe key is taken yields the job that holds it, a job that ran inline included. The caller
+    /// announces the queues of the jobs inserted once its transaction committed (``announcer``).
     func enqueue(_ requests: [JobRequest], on connection: PostgresConnection) async throws -> [EnqueueResult]
     {
         guard !requests.isEmpty else { return [] }
@@ -88,40 +88,48 @@ public final class PostgresJobDriver: JobQueueDriver {
         return results
     }
 
-    /// The statement that inserts jobs unless their dedupe key is taken, counts those that ran
-    /// inline (``JobRequest/ranInline``, stored `completed` after one attempt) among their queues'
-    /// completions, and returns the ids of those inserted. A job its enqueuer's worker takes at once
-    /// (``JobRequest/leasedTo``) is stored `running` at attempt 1 under that lease.
+    /// The statement that inserts jobs unless their dedupe key is taken and returns the ids of
+    /// those inserted. A job its enqueuer's worker takes at once (``JobRequest/leasedTo``) is stored
+    /// `running` at attempt 1 under that lease. A job that ran inline (``JobRequest/ranInline``,
+    /// `completed`) is not stored: unless a stored job holds its dedupe key, it is counted among
+    /// its queue's completions and its id returned with those inserted. The look-up of that key is
+    /// a scalar subquery, an index probe a job whatever the plan made on a small table.
     struct InsertJobs: PreparedQuery {
         static let sql = InsertJobs([], now: .distantPast).query.sql
         let query: PostgresQuery
 
         init(_ jobs: [Job], now: Date) {
             query = """
-                WITH inserted AS (
-                    INSERT INTO jobs (id, queue, kind, payload, dedupe_key, state, attempt, max_attempts, run_at,
-                                      lease_owner, lease_expires_at, errors, created_at, updated_at, completed_at)
-                    SELECT id, queue, kind, payload, NULLIF(dedupe_key, ''), state,
-                           CASE WHEN state IN ('completed', 'running') THEN 1 ELSE 0 END, max_attempts, run_at,
-                           NULLIF(lease_owner, ''), CASE WHEN state = 'running' THEN lease_expires_at END, '[]',
-                           \(now)::timestamptz, \(now)::timestamptz,
-                           CASE WHEN state = 'completed' THEN \(now)::timestamptz END
-                    FROM unnest(\(jobs.map(\.id))::text[], \(jobs.map(\.queue))::text[], \(jobs.map(\.kind))::text[],
+                WITH requested AS (
+                    SELECT * FROM unnest(\(jobs.map(\.id))::text[], \(jobs.map(\.queue))::text[], \(jobs.map(\.kind))::text[],
                                 \(jobs.map { ByteBuffer(bytes: $0.payload) })::bytea[], \(jobs.map { $0.dedupeKey ?? "" })::text[],
                                 \(jobs.map(\.state.rawValue))::text[], \(jobs.map(\.maxAttempts))::int8[],
                                 \(jobs.map(\.runAt))::timestamptz[], \(jobs.map { $0.leaseOwner ?? "" })::text[],
                                 \(jobs.map { $0.leaseExpiresAt ?? $0.runAt })::timestamptz[])
                         AS t(id, queue, kind, payload, dedupe_key, state, max_attempts, run_at, lease_owner,
                              lease_expires_at)
+                ), inserted AS (
+                    INSERT INTO jobs (id, queue, kind, payload, dedupe_key, state, attempt, max_attempts, run_at,
+                                      lease_owner, lease_expires_at, errors, created_at, updated_at)
+                    SELECT id, queue, kind, payload, NULLIF(dedupe_key, ''), state,
+                           CASE WHEN state = 'running' THEN 1 ELSE 0 END, max_attempts, run_at,
+                           NULLIF(lease_owner, ''), CASE WHEN state = 'running' THEN lease_expires_at END, '[]',
+                           \(now)::timestamptz, \(now)::timestamptz
+                    FROM requested WHERE state <> 'completed'
                     ON CONFLICT (dedupe_key, queue) WHERE dedupe_key IS NOT NULL DO NOTHING
-                    RETURNING id, queue, state
+                    RETURNING id
+                ), ran_inline AS (
+                    SELECT id, queue FROM requested r
+                    WHERE state = 'completed'
+                      AND (SELECT true FROM jobs j WHERE j.dedupe_key = NULLIF(r.dedupe_key, '') AND j.queue = r.queue)
+                          IS NULL
                 ), counted AS (
                     INSERT INTO job_completions (queue, minute, completed)
-                    SELECT queue, date_trunc('minute', \(now)::timestamptz), count(*) FROM inserted
-                    WHERE state = 'completed' GROUP BY queue ORDER BY queue
+                    SELECT queue, date_trunc('minute', \(now)::timestamptz), count(*) FROM ran_inline
+                    GROUP BY queue ORDER BY queue
                     ON CONFLICT (queue, minute) DO UPDATE SET completed = job_completions.completed + excluded.completed
                 )
-                SELECT id FROM inserted
+                SELECT id FROM inserted UNION ALL SELECT id FROM ran_inline
                 """
         }
     }

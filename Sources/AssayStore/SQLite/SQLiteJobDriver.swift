@@ -46,13 +46,45 @@ public final class SQLiteJobDriver: JobQueueDriver {
 
     /// Enqueues several jobs with one statement inside the caller's transaction, in order; a job
     /// whose dedupe key is taken (in its queue) yields the job that holds it. Jobs that ran inline
-    /// are counted among their queues' completions; a job its enqueuer's worker takes at once is
-    /// stored running under its lease.
+    /// are counted among their queues' completions, not stored; a job its enqueuer's worker takes
+    /// at once is stored running under its lease.
     func enqueue(_ requests: [JobRequest], on connection: isolated SQLiteConnection) throws -> [EnqueueResult]
     {
         guard !requests.isEmpty else { return [] }
         let now = now()
         let jobs = requests.map { $0.makeJob(now: now) }
+        let stored = jobs.filter { $0.state != .completed }
+        var insertedIDs: Set<String> = []
+        if !stored.isEmpty {
+            insertedIDs = try insert(stored, on: connection)
+        }
+        var results: [EnqueueResult] = []
+        var ranInline: [String] = []
+        for job in jobs {
+            if insertedIDs.contains(job.id) {
+                results.append(EnqueueResult(job: job, inserted: true))
+                continue
+            }
+            let existing =
+                job.dedupeKey == nil
+                ? []
+                : try connection.run(
+                    "SELECT * FROM jobs WHERE dedupe_key = \(job.dedupeKey) AND queue = \(job.queue)")
+            if let row = existing.first {
+                results.append(EnqueueResult(job: try Self.job(from: row), inserted: false))
+            } else if job.state == .completed {
+                ranInline.append(job.queue)
+                results.append(EnqueueResult(job: job, inserted: true))
+            } else {
+                throw JobQueueError.dedupeConflict(queue: job.queue, dedupeKey: job.dedupeKey ?? "")
+            }
+        }
+        try Self.countCompletions(queues: ranInline, on: connection, now: now)
+        return results
+    }
+
+    /// Inserts the jobs, each unless its dedupe key is taken; returns the ids inserted.
+    private func insert(_ jobs: [Job], on connection: isolated SQLiteConnection) throws -> Set<String> {
         let rows = jobs.map { job -> SQLiteQuery in
             """
             (\(job.id), \(job.queue), \(job.kind), \(json: job.payload), \(job.dedupeKey), \(job.state.rawValue),
@@ -66,26 +98,9 @@ public final class SQLiteJobDriver: JobQueueDriver {
                               lease_owner, lease_expires_at, errors, created_at, updated_at, completed_at)
             VALUES \(SQLiteQuery.joined(rows))
             ON CONFLICT (dedupe_key, queue) WHERE dedupe_key IS NOT NULL DO NOTHING
-            RETURNING id, queue, state
+            RETURNING id
             """)
-        let insertedIDs = Set(inserted.compactMap { $0.string("id") })
-        let ranInline = inserted.filter { $0.string("state") == JobState.completed.rawValue }
-        try Self.countCompletions(
-            queues: ranInline.compactMap { $0.string("queue") }, on: connection, now: now)
-        var results: [EnqueueResult] = []
-        for job in jobs {
-            if insertedIDs.contains(job.id) {
-                results.append(EnqueueResult(job: job, inserted: true))
-                continue
-            }
-            let existing = try connection.run(
-                "SELECT * FROM jobs WHERE dedupe_key = \(job.dedupeKey) AND queue = \(job.queue)")
-            guard let row = existing.first else {
-                throw JobQueueError.dedupeConflict(queue: job.queue, dedupeKey: job.dedupeKey ?? "")
-            }
-            results.append(EnqueueResult(job: try Self.job(from: row), inserted: false))
-        }
-        return results
+        return Set(inserted.compactMap { $0.string("id") })
     }
 
     public func claimNextJobs(
