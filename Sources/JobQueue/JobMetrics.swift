@@ -12,8 +12,8 @@ public enum JobMetrics {
             .increment()
     }
 
-    /// Counts a job stored as ran inline (``JobRequest/ranInline``), enqueued and completed at once:
-    /// call it once the transaction that wrote it committed.
+    /// Counts a job that ran inline (``JobRequest/ranInline``), enqueued and completed at once:
+    /// call it once the transaction that counted it committed.
     public static func ranInline(queue: String, kind: String) {
         enqueued(queue: queue, kind: kind)
         Counter(label: "assay_jobs_completed_total", dimensions: [("queue", queue), ("kind", kind)])
