@@ -199,9 +199,16 @@ struct PostgresClusterEndToEndTests {
             let (submissions, reports) = try await Self.waitForReports(cluster)
             #expect(submissions == 8 * perLane)
             #expect(reports == submissions)
+            // Each scoring job is stored and completed; its report job ran inline and is counted.
             #expect(
-                try await cluster.count("SELECT count(*) FROM jobs WHERE state = 'completed'") == 2
-                    * submissions)
+                try await cluster.count("SELECT count(*) FROM jobs WHERE state = 'completed'") == submissions)
+            for queue in ["scoring-jobs", "report-jobs"] {
+                #expect(
+                    try await cluster.count(
+                        "SELECT sum(completed)::int8 FROM job_completions WHERE queue = '\(queue)'")
+                        == submissions,
+                    "\(queue) counts every job it completed")
+            }
             #expect(
                 try await cluster.count(
                     "SELECT count(*) FROM jobs WHERE attempt <> 1 OR errors <> '[]'::jsonb")
