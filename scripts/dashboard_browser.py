@@ -10,7 +10,7 @@ import sys
 import time
 
 from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
@@ -43,6 +43,15 @@ def eventually(check, message, timeout=30):
     raise StepFailed(message)
 
 
+def text_of(driver, selector):
+    """The text of the first element `selector` finds on the page now; empty while there is none
+    (the page after a click may not have loaded yet)."""
+    try:
+        return driver.find_element(By.CSS_SELECTOR, selector).text
+    except (NoSuchElementException, StaleElementReferenceException):
+        return ""
+
+
 def screenshots(driver, folder, name):
     for size, (width, height) in SIZES.items():
         driver.set_window_size(width, height)
@@ -70,7 +79,8 @@ def run(arguments, driver):
     expect(driver.current_url == f"{base}/admin/login", f"not sent to sign in: {driver.current_url}")
     driver.find_element(By.ID, "token").send_keys("not-the-token")
     driver.find_element(By.CSS_SELECTOR, "form.login button").click()
-    expect("That is not the admin token." in driver.page_source, "a wrong token was not refused")
+    # The click submits the form; the refusal is the next page, which may not have loaded yet.
+    eventually(lambda: "That is not the admin token." in driver.page_source, "a wrong token was not refused")
     screenshots(driver, shots, "1-sign-in-refused")
 
     print("dashboard: sign in")
@@ -100,23 +110,23 @@ def run(arguments, driver):
 
     print("dashboard: the dead letter, with its error history; retry it")
     driver.find_element(By.LINK_TEXT, "Dead letters").click()
+    eventually(lambda: arguments.dead_job in text_of(driver, "article.job"), "the dead letter is not listed")
     job = driver.find_element(By.CSS_SELECTOR, "article.job")
-    expect(arguments.dead_job in job.text, "the dead letter is not listed")
     expect("no-such-submission does not exist" in job.text, "its error history is not shown")
     screenshots(driver, shots, "3-dead-letters")
     job.find_element(By.XPATH, ".//button[text()='Retry']").click()
-    notice = driver.find_element(By.CSS_SELECTOR, ".notice").text
-    expect(notice == "The job was given fresh attempts.", f"the retry did not say so: {notice!r}")
+    eventually(lambda: text_of(driver, ".notice") == "The job was given fresh attempts.",
+               "the retry did not say that the job was given fresh attempts")
     screenshots(driver, shots, "4-retried")
 
     print("dashboard: the submissions; open the report")
     driver.find_element(By.LINK_TEXT, "Submissions").click()
-    expect("Ada <script>Lovelace</script>" in driver.find_element(By.TAG_NAME, "table").text,
-           "the candidate's name is not shown as text")
+    eventually(lambda: "Ada <script>Lovelace</script>" in text_of(driver, "table"),
+               "the candidate's name is not shown as text")
     screenshots(driver, shots, "5-submissions")
     driver.find_element(By.CSS_SELECTOR, f"a[href='/admin/submissions/{arguments.submission}/report']").click()
-    heading = driver.find_element(By.TAG_NAME, "h1").text
-    expect(heading == "Swift basics", f"the report's heading is {heading!r}")
+    eventually(lambda: text_of(driver, "h1") == "Swift basics",
+               "the report's heading is not the assessment's title")
     expect("Assessment report" in driver.page_source, "not the report page")
     screenshots(driver, shots, "6-report")
 
