@@ -11,8 +11,9 @@ import Logging
 /// When the report needs no model (``buildsReports``: the template's words), the report is built
 /// here too, right after scoring, and stored in that transaction, its report job counted as ran
 /// inline (``JobRequest/ranInline``, not stored): one transaction, one claim and one job row a
-/// submission fewer, and the report-jobs queue still counts every report built. A report whose words a model writes stays
-/// a job of its own, so that the model's failures are retried without scoring again.
+/// submission fewer, and the report-jobs queue still counts every report built. A report whose
+/// words a model writes stays a job of its own, so that the model's failures are retried without
+/// scoring again.
 ///
 /// A scorer's model errors follow the engine's retry rules (``LLMError/forJobEngine``).
 ///

@@ -17,8 +17,9 @@ import Synchronization
 ///
 /// A queue takes reservations only while its worker has a slot free and either found the queue
 /// empty at its last claim, with no job announced since, or is claiming (for the slots the claim
-/// leaves): a job waiting in the database is never left waiting for a newer one handed over. A reservation holds its slot until the job is handed over or the
-/// reservation cancelled, each exactly once. A job stored under the lease but never handed over
+/// leaves): a job waiting in the database is never left waiting for a newer one handed over. A
+/// reservation holds its slot until the job is handed over or the reservation cancelled, each
+/// exactly once. A job stored under the lease but never handed over
 /// (the commit's answer was lost, the process died) is claimed again once its lease lapses.
 public final class JobHandoff: Sendable {
     private let queues = Mutex<[String: QueueSlots]>([:])
