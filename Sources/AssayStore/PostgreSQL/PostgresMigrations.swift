@@ -323,6 +323,7 @@ enum PostgresMigrations {
         statementLevelStatus,
         jobCompletion,
         statusesKeptByWriters,
+        documentsAsWritten,
     ]
 
     /// Applies the steps this database has not seen yet, in one transaction on a connection of

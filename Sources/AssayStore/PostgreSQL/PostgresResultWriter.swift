@@ -122,7 +122,7 @@ final class PostgresResultWriter: Sendable {
         """
         \(unescaped: completingSubmissions ? "WITH inserted AS (" : "")
         INSERT INTO \(unescaped: table) (submission_id, document, created_at)
-        SELECT submission_id, document::jsonb, created_at
+        SELECT submission_id, document::json, created_at
         FROM unnest(\(submissionIDs)::text[], \(documents.map { String(decoding: $0, as: UTF8.self) })::text[],
                     \(createdAt)::timestamptz[])
             AS t(submission_id, document, created_at)

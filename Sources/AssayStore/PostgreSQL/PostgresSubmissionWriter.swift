@@ -114,7 +114,7 @@ final class PostgresSubmissionWriter: Sendable {
                 WITH inserted AS (
                 INSERT INTO submissions (id, assessment_id, content, idempotency_key, request_fingerprint, created_at,
                                          status)
-                SELECT id, assessment_id, content::jsonb, NULLIF(idempotency_key, ''), NULLIF(fingerprint, ''), created_at,
+                SELECT id, assessment_id, content::json, NULLIF(idempotency_key, ''), NULLIF(fingerprint, ''), created_at,
                        status
                 FROM unnest(\(submissions.map(\.id))::text[], \(submissions.map(\.assessmentID))::text[],
                             \(batch.map { String(decoding: $0.content, as: UTF8.self) })::text[],
