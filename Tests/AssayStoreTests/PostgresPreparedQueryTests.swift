@@ -61,7 +61,7 @@ struct PostgresPreparedQueryTests {
                     == PostgresStore.ReadSubmissionWork.sql)
             let submissions = try (0..<count).map { try Self.submission($0, key: $0 == 0 ? nil : "k\($0)") }
             #expect(
-                PostgresSubmissionWriter.InsertSubmissions(submissions).query.sql
+                PostgresSubmissionWriter.InsertSubmissions(submissions, now: Self.now).query.sql
                     == PostgresSubmissionWriter.InsertSubmissions.sql)
             #expect(
                 PostgresResultWriter.InsertEvaluations(try Self.evaluations(count)).query.sql

@@ -53,7 +53,10 @@ struct StoreTests {
         try await StoreFixture.with(backend) { fixture in
             let new = fixture.newSubmission()
             let created = try await fixture.store.insertSubmission(new, job: fixture.scoringJob(for: new.id))
-            let again = try await fixture.store.insertSubmission(new, job: fixture.scoringJob(for: new.id))
+            // A job without a dedupe key: nothing but the submission's own insert can keep it out.
+            var second = fixture.scoringJob(for: new.id)
+            second.dedupeKey = nil
+            let again = try await fixture.store.insertSubmission(new, job: second)
             #expect(again == .replayed(created.record))
             #expect(try await fixture.store.listSubmissions(SubmissionQuery()).total == 1)
             let stats = try await fixture.store.jobs.statistics(queues: ["scoring-jobs"])

@@ -101,22 +101,11 @@ public final class PostgresJobDriver: JobQueueDriver {
         init(_ jobs: [Job], now: Date) {
             query = """
                 WITH requested AS (
-                    SELECT * FROM unnest(\(jobs.map(\.id))::text[], \(jobs.map(\.queue))::text[], \(jobs.map(\.kind))::text[],
-                                \(jobs.map { ByteBuffer(bytes: $0.payload) })::bytea[], \(jobs.map { $0.dedupeKey ?? "" })::text[],
-                                \(jobs.map(\.state.rawValue))::text[], \(jobs.map(\.maxAttempts))::int8[],
-                                \(jobs.map(\.runAt))::timestamptz[], \(jobs.map { $0.leaseOwner ?? "" })::text[],
-                                \(jobs.map { $0.leaseExpiresAt ?? $0.runAt })::timestamptz[])
-                        AS t(id, queue, kind, payload, dedupe_key, state, max_attempts, run_at, lease_owner,
-                             lease_expires_at)
+                    SELECT *, \(now)::timestamptz AS enqueued_at
+                    FROM unnest(\(arraysOf: jobs))
+                        AS t(\(unescaped: PostgresJobDriver.requestedColumns))
                 ), inserted AS (
-                    INSERT INTO jobs (id, queue, kind, payload, dedupe_key, state, attempt, max_attempts, run_at,
-                                      lease_owner, lease_expires_at, errors, created_at, updated_at)
-                    SELECT id, queue, kind, payload, NULLIF(dedupe_key, ''), state,
-                           CASE WHEN state = 'running' THEN 1 ELSE 0 END, max_attempts, run_at,
-                           NULLIF(lease_owner, ''), CASE WHEN state = 'running' THEN lease_expires_at END, '[]',
-                           \(now)::timestamptz, \(now)::timestamptz
-                    FROM requested WHERE state <> 'completed'
-                    ON CONFLICT (dedupe_key, queue) WHERE dedupe_key IS NOT NULL DO NOTHING
+                    \(unescaped: PostgresJobDriver.insertRequested)
                     RETURNING id
                 ), ran_inline AS (
                     SELECT id, queue FROM requested r
@@ -133,6 +122,25 @@ public final class PostgresJobDriver: JobQueueDriver {
                 """
         }
     }
+
+    /// The columns of the common table expression `requested` that ``insertRequested`` reads: a
+    /// ``Job``'s, `''` for none, a `completed` job standing for one that ran inline.
+    static let requestedColumns =
+        "id, queue, kind, payload, dedupe_key, state, max_attempts, run_at, lease_owner, lease_expires_at"
+
+    /// The insert of the jobs in `requested` (``requestedColumns`` and `enqueued_at`), but those
+    /// that ran inline and those whose dedupe key is taken: by ``InsertJobs``, and by the insert of
+    /// submissions with their jobs (``PostgresSubmissionWriter/InsertSubmissions``).
+    static let insertRequested = """
+        INSERT INTO jobs (id, queue, kind, payload, dedupe_key, state, attempt, max_attempts, run_at,
+                          lease_owner, lease_expires_at, errors, created_at, updated_at)
+        SELECT id, queue, kind, payload, NULLIF(dedupe_key, ''), state,
+               CASE WHEN state = 'running' THEN 1 ELSE 0 END, max_attempts, run_at,
+               NULLIF(lease_owner, ''), CASE WHEN state = 'running' THEN lease_expires_at END, '[]',
+               enqueued_at, enqueued_at
+        FROM requested WHERE state <> 'completed'
+        ON CONFLICT (dedupe_key, queue) WHERE dedupe_key IS NOT NULL DO NOTHING
+        """
 
     public func claimNextJobs(
         queue: String, limit: Int, owner: String, leaseDuration: Duration, overdueBy: Duration
@@ -385,5 +393,32 @@ public final class PostgresJobDriver: JobQueueDriver {
             errors: try errorDecoder.decode([JobAttemptError].self, from: row.textData("errors")),
             createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"),
             completedAt: try row.optionalDate("completed_at"))
+    }
+}
+
+extension PostgresQuery.StringInterpolation {
+    /// The columns of `jobs`, one array bind each, in the order of
+    /// ``PostgresJobDriver/requestedColumns``: the arguments of the `unnest` that makes `requested`.
+    mutating func appendInterpolation(arraysOf jobs: [Job]) {
+        appendInterpolation(jobs.map(\.id))
+        appendLiteral("::text[], ")
+        appendInterpolation(jobs.map(\.queue))
+        appendLiteral("::text[], ")
+        appendInterpolation(jobs.map(\.kind))
+        appendLiteral("::text[], ")
+        appendInterpolation(jobs.map { ByteBuffer(bytes: $0.payload) })
+        appendLiteral("::bytea[], ")
+        appendInterpolation(jobs.map { $0.dedupeKey ?? "" })
+        appendLiteral("::text[], ")
+        appendInterpolation(jobs.map(\.state.rawValue))
+        appendLiteral("::text[], ")
+        appendInterpolation(jobs.map(\.maxAttempts))
+        appendLiteral("::int8[], ")
+        appendInterpolation(jobs.map(\.runAt))
+        appendLiteral("::timestamptz[], ")
+        appendInterpolation(jobs.map { $0.leaseOwner ?? "" })
+        appendLiteral("::text[], ")
+        appendInterpolation(jobs.map { $0.leaseExpiresAt ?? $0.runAt })
+        appendLiteral("::timestamptz[]")
     }
 }

@@ -85,12 +85,9 @@ final class PostgresSubmissionWriter: Sendable {
         }
 
         func insertSubmissions(_ batch: [PendingSubmission]) async throws -> Set<String> {
-            let rows = try await connection.rows(InsertSubmissions(batch), logger: logger)
+            let rows = try await connection.rows(
+                InsertSubmissions(batch, now: jobDriver.now()), logger: logger)
             return Set(try rows.map { try $0.string("id") })
-        }
-
-        func enqueue(_ jobs: [JobRequest]) async throws {
-            _ = try await jobDriver.enqueue(jobs, on: connection)
         }
 
         func submission(id: String) async throws -> SubmissionRecord? {
@@ -103,13 +100,14 @@ final class PostgresSubmissionWriter: Sendable {
     /// The statement that inserts submissions, each unless its id or idempotency key is taken, with
     /// the status its job starts it in, counts them (``PostgresMigrations/statusesKeptByWriters``:
     /// the transaction's triggers stay quiet, since it writes only new submissions and their new
-    /// jobs), and returns the ids of those inserted.
+    /// jobs), inserts the job of each one inserted, and returns the ids of those inserted.
     struct InsertSubmissions: PreparedQuery {
-        static let sql = InsertSubmissions([]).query.sql
+        static let sql = InsertSubmissions([], now: .distantPast).query.sql
         let query: PostgresQuery
 
-        init(_ batch: [PendingSubmission]) {
+        init(_ batch: [PendingSubmission], now: Date) {
             let submissions = batch.map(\.submission)
+            let jobs = batch.map { $0.job.makeJob(now: now) }
             query = """
                 WITH inserted AS (
                 INSERT INTO submissions (id, assessment_id, content, idempotency_key, request_fingerprint, created_at,
@@ -132,6 +130,14 @@ final class PostgresSubmissionWriter: Sendable {
                     FROM inserted CROSS JOIN (SELECT submission_count_slot() AS slot) AS held
                     GROUP BY 1, 2, 3 ORDER BY 1, 2
                     ON CONFLICT (status, assessment_id, slot) DO UPDATE SET total = c.total + excluded.total
+                ), requested AS (
+                    SELECT t.*, \(now)::timestamptz AS enqueued_at
+                    FROM unnest(\(arraysOf: jobs),
+                                \(submissions.map(\.id))::text[])
+                        AS t(\(unescaped: PostgresJobDriver.requestedColumns), submission_id)
+                    WHERE t.submission_id IN (SELECT id FROM inserted)
+                ), enqueued AS (
+                    \(unescaped: PostgresJobDriver.insertRequested)
                 )
                 SELECT id FROM inserted
                 """

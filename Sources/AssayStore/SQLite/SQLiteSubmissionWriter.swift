@@ -74,11 +74,10 @@ final class SQLiteSubmissionWriter: Sendable {
                 ON CONFLICT DO NOTHING
                 RETURNING id
                 """)
-            return Set(inserted.compactMap { $0.string("id") })
-        }
-
-        nonisolated(nonsending) func enqueue(_ jobs: [JobRequest]) async throws {
-            _ = try await jobDriver.enqueue(jobs, on: connection)
+            let ids = Set(inserted.compactMap { $0.string("id") })
+            _ = try await jobDriver.enqueue(
+                batch.filter { ids.contains($0.submission.id) }.map(\.job), on: connection)
+            return ids
         }
 
         nonisolated(nonsending) func submission(id: String) async throws -> SubmissionRecord? {

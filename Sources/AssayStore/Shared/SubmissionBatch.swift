@@ -27,10 +27,9 @@ protocol SubmissionBatchTransaction {
     nonisolated(nonsending) func submissions(idempotencyKeys keys: [String]) async throws -> [String: (
         id: String, fingerprint: String?
     )]
-    /// Inserts the submissions, skipping any whose id or idempotency key is taken; returns the ids inserted.
+    /// Inserts the submissions, skipping any whose id or idempotency key is taken, and the job of
+    /// each one inserted; returns the ids inserted.
     nonisolated(nonsending) func insertSubmissions(_ batch: [PendingSubmission]) async throws -> Set<String>
-    /// Enqueues the jobs in this transaction.
-    nonisolated(nonsending) func enqueue(_ jobs: [JobRequest]) async throws
     /// One submission with its status.
     nonisolated(nonsending) func submission(id: String) async throws -> SubmissionRecord?
 }
@@ -79,11 +78,9 @@ enum SubmissionBatch {
 
         let inserted =
             candidates.isEmpty ? [] : try await transaction.insertSubmissions(candidates.map { batch[$0] })
-        var jobs: [JobRequest] = []
         for index in candidates {
             let submission = batch[index].submission
             if inserted.contains(submission.id) {
-                jobs.append(batch[index].job)
                 results[index] = .success(.created(record(of: batch[index])))
             } else if let key = submission.idempotencyKey,
                 let stored = try await transaction.submissions(idempotencyKeys: [key])[key]
@@ -102,7 +99,6 @@ enum SubmissionBatch {
         for (index, first) in repeats {
             results[index] = results[first].map { $0.map { .replayed($0.record) } }
         }
-        try await transaction.enqueue(jobs)
         return results.map { $0 ?? .failure(StoreError.unavailable("submission was not stored")) }
     }
 
