@@ -126,7 +126,8 @@ enum SubmissionBatch {
         return .success(.replayed(record))
     }
 
-    private static func record(of pending: PendingSubmission) -> SubmissionRecord {
+    /// The record of a submission just inserted, as its batch stored it.
+    static func record(of pending: PendingSubmission) -> SubmissionRecord {
         let submission = pending.submission
         return SubmissionRecord(
             id: submission.id, assessmentID: submission.assessmentID, content: submission.content,
