@@ -66,6 +66,14 @@ struct PostgresPreparedQueryTests {
             #expect(
                 PostgresResultWriter.InsertEvaluations(try Self.evaluations(count)).query.sql
                     == PostgresResultWriter.InsertEvaluations.sql)
+            let evaluations = try Self.evaluations(count)
+            #expect(
+                PostgresResultWriter.StoreResults(
+                    reports: [], evaluations: evaluations,
+                    inline: (0..<count).map { _ in
+                        JobRequest(queue: "r", kind: "k", payload: Data(), dedupeKey: nil, ranInline: true)
+                    }, leases: Self.leases(count), now: Self.now
+                ).query.sql == PostgresResultWriter.StoreResults.sql)
         }
         #expect(
             PostgresJobDriver.Claim(

@@ -90,6 +90,33 @@ struct ResultCompletionTests {
     }
 
     @Test(
+        "a report built with an evaluation stored before, whose report job is stored: that job stays, the inline one is not counted",
+        arguments: TestBackend.allCases)
+    func inlineReportWhileItsJobIsStored(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { fixture in
+            let store = fixture.store
+            let (new, scoring, evaluation, reportJob) = try await scored(fixture)
+            #expect(try await store.insertEvaluation(evaluation, job: reportJob, completing: scoring.lease))
+            // A later attempt finds the evaluation stored and builds the report itself.
+            var inline = reportJob
+            inline.id = UUID().uuidString
+            inline.ranInline = true
+            let report = report(of: new, evaluation: evaluation, fixture)
+            #expect(
+                try await store.insertEvaluation(
+                    EncodedEvaluation(evaluation), report: EncodedReport(report), job: inline, completing: nil
+                )
+                    == false)
+            #expect(try await store.report(submissionID: new.id)?.percent == report.percent)
+            #expect(try await store.submission(id: new.id)?.status == .completed)
+            #expect(try await store.jobs.job(id: inline.id) == nil)
+            let statistics = try await store.jobs.statistics(queues: ["report-jobs"])
+            #expect(statistics["report-jobs"]?.available == 1)
+            #expect(statistics["report-jobs"]?.completedLastHour == 0)
+        }
+    }
+
+    @Test(
         "a result whose lease was lost is stored but completes nothing, and says so",
         arguments: TestBackend.allCases)
     func lostLeaseCompletesNothing(backend: TestBackend) async throws {

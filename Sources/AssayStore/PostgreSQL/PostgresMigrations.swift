@@ -324,6 +324,7 @@ enum PostgresMigrations {
         jobCompletion,
         statusesKeptByWriters,
         documentsAsWritten,
+        resultsInOneCall,
     ]
 
     /// Applies the steps this database has not seen yet, in one transaction on a connection of
