@@ -15,8 +15,14 @@ public enum NumberText {
         number(value.rounded(toPlaces: 2))
     }
 
-    /// A percentage with exactly one decimal: "75.0", "100.0".
+    /// A percentage with exactly one decimal: "75.0", "100.0", "-2.5".
+    ///
+    /// Written from whole tenths, not by `String(format:)`, which took about 2 % of `serve`'s CPU
+    /// building reports.
     public static func percent(_ value: Double) -> String {
-        String(format: "%.1f", value.rounded(toPlaces: 1))
+        let tenths = (value.rounded(toPlaces: 1) * 10).rounded()
+        guard tenths.isFinite, abs(tenths) < 1e15 else { return String(format: "%.1f", value) }
+        let whole = Int(tenths.magnitude)
+        return (tenths < 0 ? "-" : "") + "\(whole / 10).\(whole % 10)"
     }
 }
