@@ -7,8 +7,10 @@ import Synchronization
 
 /// Stores submissions with their scoring jobs on PostgreSQL, many requests to one transaction.
 ///
-/// Submissions that arrive together are written by one transaction with one `unnest` insert for the
-/// submissions and one for their jobs (``SubmissionBatch`` has the rules).
+/// Submissions that arrive together are written by one `unnest` statement that inserts them and
+/// their jobs, most often its own transaction (``SubmissionBatch`` has the rules). A batch written
+/// again after a failure that came once its commit had succeeded finds its submissions stored and
+/// returns them, with no second job.
 final class PostgresSubmissionWriter: Sendable {
     private let batcher: TransactionBatcher<PendingSubmission, SubmissionInsertOutcome>
 
