@@ -149,6 +149,24 @@ final class PostgresPool: Sendable {
         }
     }
 
+    /// Runs a prepared statement that is a transaction of its own, and collects its rows. It is sent
+    /// only if its caller has not been answered ``StoreError/unavailable(_:)`` at the deadline while
+    /// it waited for a connection: as with a transaction's `COMMIT`, only the statement itself can
+    /// straddle the deadline, and `statement_timeout` ends it there.
+    func committing(_ statement: some PreparedQuery, logger: Logger) async throws -> [PostgresRandomAccessRow]
+    {
+        let client = try await runningClient()
+        let commit = CommitGate()
+        return try await answering(onExpiry: { commit.abandon() }) {
+            try await client.withConnection { connection in
+                guard commit.open() else {
+                    throw StoreError.unavailable("the statement was abandoned at its deadline")
+                }
+                return try await connection.rows(statement, logger: logger)
+            }
+        }
+    }
+
     /// Runs `body` in one transaction: all of it commits, or none, and none once its caller has
     /// been answered ``StoreError/unavailable(_:)`` at the deadline.
     func transaction<T: Sendable>(

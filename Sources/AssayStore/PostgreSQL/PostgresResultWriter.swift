@@ -157,7 +157,7 @@ final class PostgresResultWriter: Sendable {
 
         /// Runs the call, its own transaction; returns the ids of the jobs it completed.
         func run(on client: PostgresPool, logger: Logger) async throws -> Set<String> {
-            Set(try await client.rows(self, logger: logger).map { try $0.string("id") })
+            Set(try await client.committing(self, logger: logger).map { try $0.string("id") })
         }
     }
 }

@@ -49,7 +49,8 @@ final class PostgresSubmissionWriter: Sendable {
         if batch.allSatisfy({ $0.submission.idempotencyKey == nil }),
             known.containsAll(batch.map(\.submission.assessmentID))
         {
-            let rows = try await client.rows(InsertSubmissions(batch, now: jobDriver.now()), logger: logger)
+            let rows = try await client.committing(
+                InsertSubmissions(batch, now: jobDriver.now()), logger: logger)
             let inserted = Set(try rows.map { try $0.string("id") })
             for (index, pending) in batch.enumerated() where inserted.contains(pending.submission.id) {
                 results[index] = .success(.created(SubmissionBatch.record(of: pending)))
