@@ -325,6 +325,7 @@ enum PostgresMigrations {
         statusesKeptByWriters,
         documentsAsWritten,
         resultsInOneCall,
+        referencesKeptByWriters,
     ]
 
     /// Applies the steps this database has not seen yet, in one transaction on a connection of
