@@ -2,6 +2,7 @@ import AssayCore
 import AssayTestSupport
 import Foundation
 import JobQueue
+import Logging
 import Testing
 
 @testable import AssayStore
@@ -26,8 +27,8 @@ struct PostgresReferencesTests {
             var job = fixture.scoringJob(for: new.id)
             job.leasedTo = JobRequest.Lease(owner: "w", duration: .seconds(30))
             _ = try await store.insertSubmission(new, job: job)
-            // The assessment is now known to the writer; one it has not seen is still refused, by
-            // the batch's one-statement way as by the general one.
+            // The writer now knows the fixture's assessment, and skips the look-up for it; one it has
+            // not seen is looked up and refused, and refused again (a refusal caches nothing).
             for _ in 0..<2 {
                 var stray = fixture.newSubmission()
                 stray.assessmentID = "no-such-assessment"
@@ -61,6 +62,33 @@ struct PostgresReferencesTests {
                     """) == 0)
             #expect(try await TestDatabase.postgresCount(url: url, "SELECT count(*) FROM submissions") == 1)
             #expect(try await TestDatabase.postgresCount(url: url, "SELECT count(*) FROM reports") == 1)
+        }
+    }
+
+    @Test("migration 16 applies to a database where a key was already dropped by hand")
+    func keyDroppedByHand() async throws {
+        try await StoreFixture.with(.postgres) { fixture in
+            let url = fixture.database.url
+            // The schema as migration 15 left it, but for the report's key, dropped by an operator.
+            for statement in [
+                """
+                ALTER TABLE evaluations ADD CONSTRAINT evaluations_submission_id_fkey
+                    FOREIGN KEY (submission_id) REFERENCES submissions (id)
+                """,
+                """
+                ALTER TABLE submissions ADD CONSTRAINT submissions_assessment_id_fkey
+                    FOREIGN KEY (assessment_id) REFERENCES assessments (id)
+                """,
+                "DELETE FROM schema_migrations WHERE version = 16",
+            ] {
+                try await TestDatabase.postgresExecute(url: url, statement)
+            }
+            let applied = try await PostgresMigrations.apply(
+                url: try PostgresDatabaseURL(url), logger: Logger(label: "test"))
+            #expect(applied == [16])
+            #expect(
+                try await TestDatabase.postgresCount(
+                    url: url, "SELECT count(*) FROM pg_constraint WHERE contype = 'f'") == 0)
         }
     }
 }
