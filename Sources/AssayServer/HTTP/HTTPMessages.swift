@@ -19,9 +19,7 @@ extension Request {
     ///
     /// A body that is not declared `application/json` is a 415; one over the limit a 413.
     func jsonBody(context: some RequestContext) async throws -> Data {
-        let contentType = headers[.contentType]?.lowercased() ?? ""
-        let mediaType = contentType.split(separator: ";").first?.trimmingCharacters(in: .whitespaces) ?? ""
-        guard mediaType == "application/json" || mediaType.hasSuffix("+json") else {
+        guard JSONMediaType.matches(headers[.contentType]) else {
             throw APIError(
                 .unsupportedMediaType, code: "unsupported_media_type",
                 message: "send the body as JSON with Content-Type: application/json")
