@@ -249,6 +249,7 @@ let package = Package(
             dependencies: [
                 "AssayServer", "AssayTestSupport", "AzureServiceBus", "ServiceBusQueue",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings

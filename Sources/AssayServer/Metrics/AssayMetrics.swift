@@ -27,7 +27,7 @@ public final class AssayMetrics: Sendable {
             .milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(50), .milliseconds(100),
             .milliseconds(500), .seconds(1), .seconds(5), .seconds(30), .seconds(120),
         ]
-        MetricsSystem.bootstrap(factory)
+        MetricsSystem.bootstrap(MemoizingMetricsFactory(wrapping: factory))
         return AssayMetrics(registry: registry)
     }()
 
