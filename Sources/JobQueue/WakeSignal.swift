@@ -11,7 +11,14 @@ public final class WakeSignal: Sendable {
         var pending = false
         var newWork = false
         var waiter: CheckedContinuation<Void, Never>?
+        /// The number of the latest wait, and of the latest whose timeout passed.
+        var waits = 0
+        var timedOut = 0
     }
+
+    /// Timeouts at least this long are kept by the shared ``DeadlineWatch`` (and may end a tick
+    /// late); shorter ones each get a sleeping task.
+    static let watchedTimeout: Duration = .milliseconds(500)
 
     private let state = Mutex(State())
 
@@ -48,21 +55,45 @@ public final class WakeSignal: Sendable {
     }
 
     /// Returns at the next wake, after `timeout`, or on cancellation, whichever comes first.
+    ///
+    /// A worker waits like this after nearly every job; a wait used to be a task group of two
+    /// tasks, one of them asleep on a timer of its own that went on to fire long after the wake.
+    /// Now a long wait (the poll interval) costs an entry in the shared deadline watch, and only a
+    /// short one (the claim window) a task.
     public func wait(timeout: Duration) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { try? await Task.sleep(for: timeout) }
-            group.addTask { await self.waitForWake() }
-            await group.next()
-            group.cancelAll()
-            await group.waitForAll()
+        let number = state.withLock { state in
+            state.waits += 1
+            return state.waits
+        }
+        if timeout >= Self.watchedTimeout {
+            let ticket = DeadlineWatch.shared.add(deadline: .now + timeout) { self.timeOut(number) }
+            await waitForWake(number)
+            DeadlineWatch.shared.remove(ticket)
+        } else {
+            Task {
+                try? await Task.sleep(for: timeout)
+                self.timeOut(number)
+            }
+            await waitForWake(number)
         }
     }
 
-    private func waitForWake() async {
+    /// Ends wait `number` if it still runs; a later wait is not touched.
+    private func timeOut(_ number: Int) {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard state.waits == number else { return nil }
+            state.timedOut = number
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume()
+    }
+
+    private func waitForWake(_ number: Int) async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let resumeNow = state.withLock { state -> Bool in
-                    if state.pending || Task.isCancelled {
+                    if state.pending || state.timedOut == number || Task.isCancelled {
                         state.pending = false
                         return true
                     }

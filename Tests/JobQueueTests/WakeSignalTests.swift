@@ -1,5 +1,6 @@
-import JobQueue
 import Testing
+
+@testable import JobQueue
 
 @Suite("Wake signal", .timeLimit(.minutes(1)))
 struct WakeSignalTests {
@@ -32,5 +33,29 @@ struct WakeSignalTests {
         let waiter = Task { await signal.wait(timeout: .seconds(3_600)) }
         waiter.cancel()
         await waiter.value
+    }
+
+    @Test("a wait as long as the poll interval ends at its timeout, kept by the shared deadline watch")
+    func longWaitEndsAtItsTimeout() async {
+        let signal = WakeSignal()
+        let start = ContinuousClock.now
+        await signal.wait(timeout: WakeSignal.watchedTimeout)
+        let waited = ContinuousClock.now - start
+        #expect(waited >= WakeSignal.watchedTimeout)
+        #expect(waited < WakeSignal.watchedTimeout + .seconds(5), "waited \(waited)")
+    }
+
+    @Test("the timeout of a wait that a wake ended does not end a later wait", arguments: [50, 600])
+    func timeoutStaysWithItsWait(milliseconds: Int) async {
+        let signal = WakeSignal()
+        let timeout = Duration.milliseconds(milliseconds)
+        async let woken: Void = signal.wait(timeout: timeout)
+        try? await Task.sleep(for: .milliseconds(10))
+        signal.nudge()
+        await woken
+        // The first wait's timeout passes during this one, which only its own ends.
+        let start = ContinuousClock.now
+        await signal.wait(timeout: timeout * 3)
+        #expect(ContinuousClock.now - start >= timeout * 3)
     }
 }
