@@ -23,13 +23,16 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case overloaded(pending: Int)
     /// `DATABASE_URL` cannot be used.
     case invalidDatabaseURL(String)
+    /// A schema migration failed; its transaction was rolled back, so none of it was applied.
+    case migrationFailed(version: Int, name: String, reason: String)
 
     /// Whether the error is the database's, not one request's: every write would meet it now, so
     /// a batch that meets it fails all of its requests at once rather than retrying each alone.
     public var failsEveryWrite: Bool {
         switch self {
         case .unavailable, .connectionRejected, .readOnly, .full, .busy: true
-        case .assessmentExists, .assessmentNotFound, .idempotencyKeyReused, .overloaded, .invalidDatabaseURL:
+        case .assessmentExists, .assessmentNotFound, .idempotencyKeyReused, .overloaded, .invalidDatabaseURL,
+            .migrationFailed:
             false
         }
     }
@@ -47,6 +50,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .busy(let reason): "the database is locked by another process: \(reason)"
         case .overloaded(let pending): "\(pending) writes are waiting already; try again shortly"
         case .invalidDatabaseURL(let reason): reason
+        case .migrationFailed(let version, let name, let reason):
+            "migration \(version) (\(name)) failed, and none of it was applied: \(reason)"
         }
     }
 }

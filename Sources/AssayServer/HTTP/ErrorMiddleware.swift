@@ -60,7 +60,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case .assessmentNotFound: return .notFound(error.description)
         case .idempotencyKeyReused:
             return APIError(.conflict, code: "idempotency_key_reused", message: error.description)
-        case .unavailable, .connectionRejected, .invalidDatabaseURL:
+        case .unavailable, .connectionRejected, .invalidDatabaseURL, .migrationFailed:
             return unavailable("database_unavailable")
         case .readOnly: return unavailable("database_read_only")
         case .full: return unavailable("database_full")

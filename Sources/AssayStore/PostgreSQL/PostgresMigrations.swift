@@ -344,33 +344,57 @@ enum PostgresMigrations {
     }
 
     static func apply(on connection: PostgresConnection, logger: Logger) async throws -> [Int] {
-        try await connection.withTransaction(logger: logger) { connection in
-            // A migration may take longer than a request's statement_timeout (a backfill, say).
-            try await connection.query("SET LOCAL statement_timeout = 0", logger: logger)
-            try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
-            try await connection.query(
-                """
-                CREATE TABLE IF NOT EXISTS schema_migrations (
-                    version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
-                """, logger: logger)
-            var applied = Set<Int>()
-            for try await version in try await connection.query(
-                "SELECT version FROM schema_migrations", logger: logger
-            )
-            .decode(Int.self) {
-                applied.insert(version)
-            }
-            var newlyApplied: [Int] = []
-            for migration in all where !applied.contains(migration.version) {
-                for statement in migration.statements {
-                    try await connection.query(statement, logger: logger)
-                }
+        do {
+            return try await connection.withTransaction(logger: logger) { connection in
+                // A migration may take longer than a request's statement_timeout (a backfill, say).
+                try await connection.query("SET LOCAL statement_timeout = 0", logger: logger)
+                try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
                 try await connection.query(
-                    "INSERT INTO schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))",
-                    logger: logger)
-                newlyApplied.append(migration.version)
+                    """
+                    CREATE TABLE IF NOT EXISTS schema_migrations (
+                        version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
+                    """, logger: logger)
+                var applied = Set<Int>()
+                for try await version in try await connection.query(
+                    "SELECT version FROM schema_migrations", logger: logger
+                )
+                .decode(Int.self) {
+                    applied.insert(version)
+                }
+                var newlyApplied: [Int] = []
+                for migration in all where !applied.contains(migration.version) {
+                    do {
+                        for statement in migration.statements {
+                            try await connection.query(statement, logger: logger)
+                        }
+                    } catch {
+                        throw failure(of: migration, error)
+                    }
+                    try await connection.query(
+                        "INSERT INTO schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))",
+                        logger: logger)
+                    newlyApplied.append(migration.version)
+                }
+                return newlyApplied
             }
-            return newlyApplied
+        } catch let error as PostgresTransactionError {
+            // The migration's own error, not the transaction's wrapping of it.
+            if let failed = error.closureError as? StoreError { throw failed }
+            throw error
         }
+    }
+
+    /// A migration's failure in one line: the server's message and SQLSTATE; an outage stays
+    /// the outage it is.
+    private static func failure(of migration: Migration, _ error: any Error) -> any Error {
+        let mapped = PostgresFailure.map(error)
+        guard let error = mapped as? PSQLError else { return mapped }
+        let reason =
+            if let message = error.serverInfo?[.message] {
+                "\(message) (SQLSTATE \(error.serverInfo?[.sqlState] ?? "unknown"))"
+            } else {
+                "\(error.code)"
+            }
+        return StoreError.migrationFailed(version: migration.version, name: migration.name, reason: reason)
     }
 }
