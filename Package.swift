@@ -114,6 +114,8 @@ let package = Package(
         ),
         // glibc's mallopt, for `assay worker`'s one malloc arena.
         .systemLibrary(name: "CMalloc"),
+        // The kernel's getrandom, for JobQueue's identifiers, read in blocks.
+        .systemLibrary(name: "CSystemRandom"),
         // The system's SQLite library (libsqlite3-dev), which AssayStore's SQLite connection calls.
         .systemLibrary(
             name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
@@ -121,6 +123,7 @@ let package = Package(
         .target(
             name: "JobQueue",
             dependencies: [
+                "CSystemRandom",
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

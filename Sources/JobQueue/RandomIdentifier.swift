@@ -10,8 +10,9 @@ import Foundation
 /// of each index instead of one per row, and the pages it reads back are the ones just written.
 /// The id shows when it was made, which the records it names show anyway (`created_at`).
 ///
-/// The random bits come from `SystemRandomNumberGenerator` (`getrandom`): Foundation's `UUID()`
-/// opens, reads and closes `/dev/urandom` at every call on Linux (three system calls).
+/// The random bits come from the kernel's generator, read ahead in blocks (``KernelRandom``):
+/// Foundation's `UUID()` opens, reads and closes `/dev/urandom` at every call on Linux (three
+/// system calls), and `SystemRandomNumberGenerator` makes one call for every 8 bytes.
 public enum RandomIdentifier {
     /// A new identifier's text.
     public static func uuidString() -> String {
@@ -21,7 +22,7 @@ public enum RandomIdentifier {
 
     /// An identifier made at `milliseconds` since 1970 (its low 48 bits).
     public static func uuidString(milliseconds: UInt64) -> String {
-        var generator = SystemRandomNumberGenerator()
+        var generator = KernelRandom()
         let random = (generator.next() as UInt64, generator.next() as UInt64)
         // 48 bits of time, the version (7), then 12 random bits.
         let high = (milliseconds & 0xffff_ffff_ffff) << 16 | 0x7000 | (random.0 & 0x0fff)
