@@ -262,6 +262,7 @@ let package = Package(
             dependencies: [
                 "assay", "assay-servicebus-emulator", "AssayTestSupport", "AzureServiceBus", "JobQueue",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],

@@ -9,8 +9,10 @@ struct Assay: AsyncParsableCommand {
         subcommands: [Serve.self, Worker.self, Migrate.self, QueueCommand.self, DeadLettersCommand.self]
     )
 
-    /// ArgumentParser's `main`, with the worker's allocator set while the main thread is the only one.
+    /// ArgumentParser's `main`, with the event-loop count and the worker's allocator set while the
+    /// main thread is the only one.
     static func main() async {
+        EventLoops.useHalfTheCores()
         do {
             var command = try parseAsRoot()
             if command is Worker { MallocArenas.useOne() }

@@ -63,6 +63,7 @@ final class AssayProcess: Sendable {
                 let result = try await run(
                     configuration, input: .none, output: .sequence, error: .combinedWithOutput
                 ) { execution in
+                    record.processID = execution.processIdentifier.value
                     await withDiscardingTaskGroup { group in
                         group.addTask {
                             for await signal in requested { try? execution.send(signal: signal) }
@@ -96,6 +97,16 @@ final class AssayProcess: Sendable {
     var printed: String { record.printed }
 
     var isRunning: Bool { record.end == nil }
+
+    /// The names of the process's threads (Linux's `/proc`), once it has started.
+    func threadNames() throws -> [String] {
+        guard let processID = record.processID else { return [] }
+        let tasks = "/proc/\(processID)/task"
+        return try FileManager.default.contentsOfDirectory(atPath: tasks).map {
+            try String(contentsOfFile: "\(tasks)/\($0)/comm", encoding: .utf8)
+                .trimmingCharacters(in: .newlines)
+        }
+    }
 
     /// The exit status once the process has ended; throws if it could not be run.
     private func exitStatusIfEnded() throws -> Int32? {
@@ -165,6 +176,7 @@ final class AssayProcess: Sendable {
             /// Standard output and error, interleaved as the process wrote them.
             var output: [UInt8] = []
             var end: End?
+            var processID: Int32?
         }
 
         private let state = Mutex(State())
@@ -172,6 +184,11 @@ final class AssayProcess: Sendable {
         var printed: String { state.withLock { String(decoding: $0.output, as: UTF8.self) } }
 
         var end: End? { state.withLock { $0.end } }
+
+        var processID: Int32? {
+            get { state.withLock { $0.processID } }
+            set { state.withLock { $0.processID = newValue } }
+        }
 
         func append(_ bytes: some Sequence<UInt8>) { state.withLock { $0.output += bytes } }
 

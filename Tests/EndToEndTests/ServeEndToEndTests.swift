@@ -1,5 +1,6 @@
 import AssayTestSupport
 import Foundation
+import NIOCore
 import Testing
 
 @Suite("assay serve, end to end", .serialized, .timeLimit(.minutes(10)))
@@ -129,6 +130,25 @@ struct ServeEndToEndTests {
         let reported = try #require(followed.first { $0["message"] as? String == "report stored" })
         #expect(reported["queue"] as? String == "scoring-jobs")
         #expect(reported["job_id"] as? String == scored["job_id"] as? String)
+    }
+
+    @Test(
+        "assay serve runs one event loop for every two cores, or as many as NIO_SINGLETON_GROUP_LOOP_COUNT says",
+        arguments: [nil, "3"])
+    func eventLoops(setting: String?) async throws {
+        let sandbox = try await Sandbox()
+        defer { sandbox.remove() }
+        var environment = sandbox.environment
+        environment["NIO_SINGLETON_GROUP_LOOP_COUNT"] = setting
+        let server = try AssayProcess(
+            arguments: ["serve"], environment: environment, workingDirectory: sandbox.directory)
+        _ = try await server.listeningPort()
+        // NIO names the threads of its shared event-loop group NIO-SGLTN-<group>-#<loop>.
+        let threads = try server.threadNames()
+        let loops = threads.filter { $0.hasPrefix("NIO-SGLTN-") }
+        let expected = setting.flatMap(Int.init) ?? max(1, System.coreCount / 2)
+        #expect(loops.count == expected, "threads: \(threads)")
+        #expect(try await server.stop(signal: SIGTERM) == 0)
     }
 
     @Test("the first start keeps a new admin token (0600, folder 0700), says where, and warns about nothing")
