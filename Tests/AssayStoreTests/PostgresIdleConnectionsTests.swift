@@ -33,6 +33,24 @@ struct PostgresIdleConnectionsTests {
         try await database.drop()
     }
 
+    @Test("a connection of its own (the listener's, a migration's) asks for the same keep-alive")
+    func ownConnectionKeepsAlive() async throws {
+        let database = try await TestDatabase.create(.postgres)
+        do {
+            let url = try PostgresDatabaseURL(database.url)
+            let connection = try await PostgresConnection.connect(
+                configuration: try url.connectionConfiguration(), id: 1, logger: TestDatabase.quiet)
+            let rows = try await connection.rows(
+                "SELECT current_setting('tcp_keepalives_idle') AS idle", logger: TestDatabase.quiet)
+            try await connection.close()
+            #expect(try rows.first?.string("idle") == "30")
+        } catch {
+            try? await database.drop()
+            throw error
+        }
+        try await database.drop()
+    }
+
     @Test("the pool keeps its first connections open, though one statement needed only one")
     func minimumConnectionsStayOpen() async throws {
         let database = try await TestDatabase.create(.postgres)

@@ -74,6 +74,14 @@ public struct PostgresDatabaseURL: Sendable, Equatable {
         return configuration
     }
 
+    /// The server's TCP keep-alive, which each connection asks for at its start: probes after 30 s
+    /// idle, every 10 s, and 3 unanswered end the connection. It keeps an idle connection open
+    /// through NATs and load balancers (Azure's drop a flow idle for 4 minutes), and ends one whose
+    /// client is gone.
+    static let keepAliveParameters = [
+        ("tcp_keepalives_idle", "30"), ("tcp_keepalives_interval", "10"), ("tcp_keepalives_count", "3"),
+    ]
+
     /// Settings for the connection pool.
     func clientConfiguration() -> PostgresClient.Configuration {
         let tls: PostgresClient.Configuration.TLS =
@@ -82,11 +90,13 @@ public struct PostgresDatabaseURL: Sendable, Equatable {
             case .prefer: .prefer(tlsConfiguration)
             case .require, .verifyFull: .require(tlsConfiguration)
             }
-        return PostgresClient.Configuration(
+        var configuration = PostgresClient.Configuration(
             host: host, port: port, username: username, password: password, database: database, tls: tls)
+        configuration.options.additionalStartupParameters = Self.keepAliveParameters
+        return configuration
     }
 
-    /// Settings for the single connection that listens for notifications.
+    /// Settings for a connection of its own: the one that listens for notifications, a migration's.
     public func connectionConfiguration() throws -> PostgresConnection.Configuration {
         let tls: PostgresConnection.Configuration.TLS =
             switch sslMode {
@@ -94,7 +104,9 @@ public struct PostgresDatabaseURL: Sendable, Equatable {
             case .prefer: .prefer(try NIOSSLContext(configuration: tlsConfiguration))
             case .require, .verifyFull: .require(try NIOSSLContext(configuration: tlsConfiguration))
             }
-        return PostgresConnection.Configuration(
+        var configuration = PostgresConnection.Configuration(
             host: host, port: port, username: username, password: password, database: database, tls: tls)
+        configuration.options.additionalStartupParameters = Self.keepAliveParameters
+        return configuration
     }
 }

@@ -61,16 +61,10 @@ final class PostgresPool: Sendable {
         let seconds = PostgresFailure.deadline.components.seconds
         // postgres-nio's keep-alive ran `SELECT 1` on a connection idle for 30 s, and to know when,
         // started a timer each time a connection went back to the pool (a task group of two tasks
-        // and a sleep, cancelled at the next lease): about 2 % of the server's CPU under load. The
-        // server's TCP keep-alive does the same work with no timer of ours: it keeps an idle
-        // connection open through NATs and load balancers (Azure's drop a flow idle for 4 minutes)
-        // and ends a connection whose client is gone.
+        // and a sleep, cancelled at the next lease). The server's TCP keep-alive
+        // (``PostgresDatabaseURL/keepAliveParameters``) does that work with no timer of ours.
         configuration.options.keepAliveBehavior = nil
-        configuration.options.additionalStartupParameters = [
-            ("statement_timeout", "\(seconds)s"), ("tcp_keepalives_idle", "30"),
-            ("tcp_keepalives_interval", "10"),
-            ("tcp_keepalives_count", "3"),
-        ]
+        configuration.options.additionalStartupParameters.append(("statement_timeout", "\(seconds)s"))
         self.url = url
         self.configuration = configuration
         self.logger = logger
