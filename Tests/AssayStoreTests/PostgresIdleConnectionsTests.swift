@@ -4,8 +4,8 @@ import Testing
 
 @testable import AssayStore
 
-/// The pool keeps a few connections open, and the server's TCP keep-alive, set at each
-/// connection's start, keeps them alive, in place of postgres-nio's timed `SELECT 1`.
+/// The server's TCP keep-alive, set at each connection's start, keeps idle connections alive, in
+/// place of postgres-nio's timed `SELECT 1`.
 @Suite("PostgreSQL: the pool's idle connections", .timeLimit(.minutes(2)))
 struct PostgresIdleConnectionsTests {
     @Test("each pooled connection asks the server for TCP keep-alive probes after 30 s idle")
@@ -44,34 +44,6 @@ struct PostgresIdleConnectionsTests {
                 "SELECT current_setting('tcp_keepalives_idle') AS idle", logger: TestDatabase.quiet)
             try await connection.close()
             #expect(try rows.first?.string("idle") == "30")
-        } catch {
-            try? await database.drop()
-            throw error
-        }
-        try await database.drop()
-    }
-
-    @Test("the pool keeps its first connections open, though one statement needed only one")
-    func minimumConnectionsStayOpen() async throws {
-        let database = try await TestDatabase.create(.postgres)
-        let pool = PostgresPool(
-            url: try PostgresDatabaseURL(database.url), maximumConnections: 32, logger: TestDatabase.quiet)
-        do {
-            try await pool.whileRunning {
-                try await pool.rows("SELECT 1", logger: TestDatabase.quiet)
-                let open = {
-                    try await TestDatabase.postgresCount(
-                        url: database.url,
-                        """
-                        SELECT count(*) FROM pg_stat_activity
-                        WHERE datname = current_database() AND pid <> pg_backend_pid()
-                        """)
-                }
-                #expect(try await eventually { try await open() == PostgresPool.minimumConnections })
-                // Not a connection more while nothing is asked.
-                try await Task.sleep(for: .milliseconds(300))
-                #expect(try await open() == PostgresPool.minimumConnections)
-            }
         } catch {
             try? await database.drop()
             throw error

@@ -162,7 +162,7 @@ struct PostgresClusterEndToEndTests {
                 try await eventually(timeout: .seconds(30)) {
                     try await cluster.count("SELECT count(*) FROM jobs WHERE state <> 'completed'") == 0
                 })
-            #expect(try await server.stop() == 0)
+            #expect(try await server.stop() == 0, "the server printed:\n\(server.printed.suffix(20000))")
         }
     }
 

@@ -214,7 +214,8 @@ struct ServeEndToEndTests {
             arguments: ["queue", "status", "--json"], environment: sandbox.environment,
             workingDirectory: sandbox.directory)
         #expect(try await status.exitStatus() == 0)
-        let json = try JSONSerialization.jsonObject(with: Data(status.printed.utf8)) as? [String: Any]
+        let json = try? JSONSerialization.jsonObject(with: Data(status.printed.utf8)) as? [String: Any]
+        #expect(json != nil, "queue status printed:\n\(status.printed)")
         #expect(
             json?["backend"] as? String == (sandbox.database.backend == .sqlite ? "sqlite" : "postgresql"))
     }

@@ -47,17 +47,14 @@ final class PostgresPool: Sendable {
     private let configuration: PostgresClient.Configuration
     private let logger: Logger
 
-    /// The connections kept open while the pool runs, whether used or not.
-    static let minimumConnections = 4
-
     init(url: PostgresDatabaseURL, maximumConnections: Int, logger: Logger) {
         var configuration = url.clientConfiguration()
         configuration.options.maximumConnections = maximumConnections
-        // A connection beyond the minimum starts an idle-timeout timer each time it goes back to
-        // the pool (a task group, two tasks and a sleep, cancelled at its next lease). The pool
-        // lends its first connections first, so with a few kept open, as most pools do, nearly
-        // every statement runs on a connection that needs none.
-        configuration.options.minimumConnections = min(Self.minimumConnections, maximumConnections - 1)
+        // No connections are kept open beyond demand (`minimumConnections` stays 0), though a
+        // connection beyond the minimum starts an idle-timeout timer each time it goes back to the
+        // pool: with four kept open, postgres-nio 1.33.2's pool crashed the process (a
+        // precondition in `createNewDemandConnectionIfPossible`) when a statement came while a
+        // restart of the server had left it fewer than four.
         let seconds = PostgresFailure.deadline.components.seconds
         // postgres-nio's keep-alive ran `SELECT 1` on a connection idle for 30 s, and to know when,
         // started a timer each time a connection went back to the pool (a task group of two tasks
