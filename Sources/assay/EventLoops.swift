@@ -11,9 +11,20 @@ import NIOCore
 /// alternated pairs), on SQLite and PostgreSQL alike (`scripts/bench-compare`).
 enum EventLoops {
     /// Call first thing in `main`, before anything uses the shared group: NIO takes the count once.
+    /// A value of `NIO_SINGLETON_GROUP_LOOP_COUNT` that is not a whole number from 1 to 1024 (NIO
+    /// would quietly run a loop a core, or one) ends the start with one line naming it.
     static func useHalfTheCores() {
-        guard ProcessInfo.processInfo.environment["NIO_SINGLETON_GROUP_LOOP_COUNT"] == nil else { return }
-        NIOSingletons.groupLoopCountSuggestion = count(cores: System.coreCount)
+        guard let setting = ProcessInfo.processInfo.environment["NIO_SINGLETON_GROUP_LOOP_COUNT"] else {
+            NIOSingletons.groupLoopCountSuggestion = count(cores: System.coreCount)
+            return
+        }
+        guard let loops = Int(setting), (1...1024).contains(loops) else {
+            FileHandle.standardError.write(
+                Data(
+                    "assay: NIO_SINGLETON_GROUP_LOOP_COUNT: '\(setting)' is not a whole number from 1 to 1024\n"
+                        .utf8))
+            exit(2)
+        }
     }
 
     static func count(cores: Int) -> Int {

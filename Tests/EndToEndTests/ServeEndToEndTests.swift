@@ -189,6 +189,8 @@ struct ServeEndToEndTests {
             ("DATABASE_URL", "mysql://localhost/db", "DATABASE_URL:"),
             ("JOB_MAX_RETRIES", "-1", "JOB_MAX_RETRIES:"),
             ("USE_SERVICE_BUS", "maybe", "USE_SERVICE_BUS:"),
+            ("NIO_SINGLETON_GROUP_LOOP_COUNT", "many", "NIO_SINGLETON_GROUP_LOOP_COUNT: 'many'"),
+            ("NIO_SINGLETON_GROUP_LOOP_COUNT", "0", "NIO_SINGLETON_GROUP_LOOP_COUNT: '0'"),
         ])
     func badConfiguration(variable: String, value: String, expected: String) async throws {
         let sandbox = try await Sandbox()
