@@ -197,6 +197,61 @@ struct StoreTests {
     }
 
     @Test(
+        "submissions of every status list newest first across statuses, paged, filtered",
+        arguments: TestBackend.allCases)
+    func listingAcrossStatuses(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { fixture in
+            var other = fixture.assessment
+            other.id = "other"
+            try await fixture.store.insertAssessment(other, at: fixture.clock.now())
+            // Newest last: queued, scoring, completed, queued, scoring, then one of `other`, scoring.
+            let plan: [(id: String, assessment: String, handed: Bool, completed: Bool)] = [
+                ("s0", fixture.assessment.id, false, false), ("s1", fixture.assessment.id, true, false),
+                ("s2", fixture.assessment.id, true, true), ("s3", fixture.assessment.id, false, false),
+                ("s4", fixture.assessment.id, true, false), ("s5", "other", true, false),
+            ]
+            for step in plan {
+                fixture.clock.advance(seconds: 1)
+                var new = fixture.newSubmission(id: step.id)
+                new.assessmentID = step.assessment
+                var job = fixture.scoringJob(for: new.id)
+                if step.handed { job.leasedTo = JobRequest.Lease(owner: "w", duration: .seconds(30)) }
+                _ = try await fixture.store.insertSubmission(new, job: job)
+                guard step.completed else { continue }
+                let evaluation = try await RubricScorer().evaluate(
+                    submissionID: new.id, content: new.content, for: fixture.assessment,
+                    at: fixture.clock.now())
+                let report = ReportBuilder.build(
+                    submissionID: new.id, assessment: fixture.assessment, content: new.content,
+                    evaluation: evaluation, generatedAt: fixture.clock.now())
+                let completed = try await fixture.store.insertEvaluation(
+                    try EncodedEvaluation(evaluation), report: try EncodedReport(report),
+                    job: JobRequest(
+                        queue: "report-jobs", kind: "k", payload: Data("{}".utf8), dedupeKey: new.id,
+                        ranInline: true),
+                    completing: JobLease(jobID: job.id, attempt: 1, owner: "w"))
+                #expect(completed)
+            }
+            let store = fixture.store
+            func ids(_ query: SubmissionQuery) async throws -> [String] {
+                try await store.listSubmissions(query).items.map(\.id)
+            }
+            #expect(try await ids(SubmissionQuery()) == ["s5", "s4", "s3", "s2", "s1", "s0"])
+            #expect(try await ids(SubmissionQuery(limit: 3, offset: 1)) == ["s4", "s3", "s2"])
+            #expect(try await ids(SubmissionQuery(limit: 2, offset: 4)) == ["s1", "s0"])
+            #expect(try await ids(SubmissionQuery(limit: 2, offset: 6)) == [])
+            let first = fixture.assessment.id
+            #expect(try await ids(SubmissionQuery(assessmentID: first, limit: 2, offset: 1)) == ["s3", "s2"])
+            #expect(try await ids(SubmissionQuery(assessmentID: first, status: .scoring)) == ["s4", "s1"])
+            #expect(try await ids(SubmissionQuery(status: .scoring, limit: 1, offset: 1)) == ["s4"])
+            #expect(try await ids(SubmissionQuery(status: .completed)) == ["s2"])
+            let page = try await store.listSubmissions(SubmissionQuery(assessmentID: first, limit: 1))
+            #expect(page.total == 5)
+            #expect(page.items.map(\.status) == [.scoring])
+        }
+    }
+
+    @Test(
         "many concurrent submissions all commit, none sees a locked database", arguments: TestBackend.allCases
     )
     func concurrentWrites(backend: TestBackend) async throws {

@@ -326,6 +326,7 @@ enum PostgresMigrations {
         documentsAsWritten,
         resultsInOneCall,
         referencesKeptByWriters,
+        submissionIndexes,
     ]
 
     /// Applies the steps this database has not seen yet, in one transaction on a connection of

@@ -254,18 +254,27 @@ public final class PostgresStore: AssayStore {
         }
     }
 
-    /// A page of submissions, newest first; the filters are bound values, folded into the plan of
-    /// this one-off statement, so that a filtered list reads the index of its filter. The total is
-    /// the sum of the exact counts the triggers keep in `submission_counts` (a few slots per status
-    /// and assessment), never a count of the matching rows.
+    /// A page of submissions, newest first. Submissions are indexed by status (migration 17), so
+    /// a page is read as the newest `offset + limit` of each status asked for (every status, when
+    /// the query names none), each a range of the status index (of the assessment's, when it names
+    /// one), of which the newest `limit` after `offset` are kept. The filters are bound values,
+    /// folded into the plan of this one-off statement. The total is the sum of the exact counts the
+    /// writers keep in `submission_counts` (a few slots per status and assessment), never a count
+    /// of the matching rows.
     public func listSubmissions(_ query: SubmissionQuery) async throws -> Page<SubmissionRecord> {
         let status = query.status?.rawValue
+        let statuses = query.status.map { [$0.rawValue] } ?? SubmissionStatus.allCases.map(\.rawValue)
         let rows = try await client.rows(
             """
-            SELECT \(unescaped: Self.columns) FROM submissions
-            WHERE (\(query.assessmentID)::text IS NULL OR assessment_id = \(query.assessmentID)::text)
-              AND (\(status)::text IS NULL OR status = \(status)::text)
-            ORDER BY created_at DESC, id LIMIT \(query.limit) OFFSET \(query.offset)
+            SELECT listed.id, listed.assessment_id, listed.content::text AS content, listed.created_at, listed.status
+            FROM unnest(\(statuses)::text[]) AS wanted (status)
+            CROSS JOIN LATERAL (
+                SELECT * FROM submissions
+                WHERE submissions.status = wanted.status
+                  AND (\(query.assessmentID)::text IS NULL OR assessment_id = \(query.assessmentID)::text)
+                ORDER BY created_at DESC, id LIMIT \(query.offset + query.limit)
+            ) AS listed
+            ORDER BY listed.created_at DESC, listed.id LIMIT \(query.limit) OFFSET \(query.offset)
             """, logger: logger)
         let count = try await client.rows(
             """
