@@ -4,11 +4,25 @@ extension AssayJSON {
     /// A JSON object of string members, in the order given, such as `{"submission_id":"…"}`: what
     /// JSONEncoder writes for a struct of strings, without its intermediate tree.
     public static func encode(stringMembers members: KeyValuePairs<StaticString, String>) -> Data {
-        var writer = JSONWriter(capacity: 64)
+        encode(stringMembers: members, boolMembers: [:])
+    }
+
+    /// A JSON object of string members, then boolean members, each in the order given, such as
+    /// `{"message":"…","success":true}`. The caller gives the keys in sorted order, as
+    /// `AssayJSON.encoder()` sorts them.
+    public static func encode(
+        stringMembers strings: KeyValuePairs<StaticString, String>,
+        boolMembers bools: KeyValuePairs<StaticString, Bool>
+    ) -> Data {
+        var writer = JSONWriter(capacity: 128)
         writer.beginObject()
-        for (key, value) in members {
+        for (key, value) in strings {
             writer.key(key)
             writer.string(value)
+        }
+        for (key, value) in bools {
+            writer.key(key)
+            writer.bool(value)
         }
         writer.endObject()
         return Data(writer.bytes)

@@ -16,6 +16,23 @@ struct StringMembersTests {
         }
     }
 
+    @Test("strings then booleans, written as AssayJSON.encoder() writes a struct of them")
+    func stringsThenBooleans() throws {
+        struct Answer: Encodable {
+            var message: String
+            var queue_mode: String
+            var success: Bool
+        }
+        for (text, flag) in [("Assessment submitted successfully", true), ("a/b \" \u{1} 😀", false)] {
+            let written = AssayJSON.encode(
+                stringMembers: ["message": text, "queue_mode": "database"], boolMembers: ["success": flag])
+            #expect(
+                written
+                    == (try AssayJSON.encoder().encode(
+                        Answer(message: text, queue_mode: "database", success: flag))))
+        }
+    }
+
     @Test("anything but an object of strings is left to JSONDecoder")
     func othersAreNil() {
         for document in [

@@ -64,8 +64,9 @@ extension AssayRouter {
             logger.info("submission accepted", metadata: ["queue": .string(dependencies.scoringQueue)])
         case .replayed: logger.info("submission replayed for its Idempotency-Key")
         }
-        return try Response.json(
-            SubmitResponse(submissionID: outcome.record.id, queueMode: dependencies.currentQueueMode))
+        return Response.json(
+            encoded: SubmitResponse(submissionID: outcome.record.id, queueMode: dependencies.currentQueueMode)
+                .json)
     }
 
     private static func idempotencyKey(of request: Request) throws -> String? {

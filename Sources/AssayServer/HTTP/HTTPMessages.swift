@@ -7,8 +7,12 @@ import NIOCore
 extension Response {
     /// A JSON response in Assay's public format.
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        let data = try AssayJSON.encoder().encode(value)
-        return Response(
+        json(encoded: try AssayJSON.encoder().encode(value), status: status)
+    }
+
+    /// A JSON response whose body is written already.
+    static func json(encoded data: Data, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
             status: status, headers: [.contentType: "application/json; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }

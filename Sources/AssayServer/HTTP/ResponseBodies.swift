@@ -15,6 +15,15 @@ struct SubmitResponse: Encodable {
         case submissionID = "submission_id"
         case queueMode = "queue_mode"
     }
+
+    /// The body as `AssayJSON.encoder()` writes it, written directly: every submission answers
+    /// with one, and JSONEncoder's tree of containers was 1.6 % of the server's CPU time on
+    /// PostgreSQL.
+    var json: Data {
+        AssayJSON.encode(
+            stringMembers: ["message": message, "queue_mode": queueMode, "submission_id": submissionID],
+            boolMembers: ["success": success])
+    }
 }
 
 /// A submission's status, as the candidate sees it.
