@@ -36,17 +36,7 @@ struct PostgresReferencesTests {
                     _ = try await store.insertSubmission(stray, job: fixture.scoringJob(for: stray.id))
                 }
             }
-            let evaluation = try await RubricScorer().evaluate(
-                submissionID: new.id, content: new.content, for: fixture.assessment, at: fixture.clock.now())
-            let report = ReportBuilder.build(
-                submissionID: new.id, assessment: fixture.assessment, content: new.content,
-                evaluation: evaluation, generatedAt: fixture.clock.now())
-            let completed = try await store.insertEvaluation(
-                try EncodedEvaluation(evaluation), report: try EncodedReport(report),
-                job: JobRequest(
-                    queue: "report-jobs", kind: "k", payload: Data("{}".utf8), dedupeKey: new.id,
-                    ranInline: true),
-                completing: JobLease(jobID: job.id, attempt: 1, owner: "w"))
+            let completed = try await fixture.complete(new, jobID: job.id)
             #expect(completed)
 
             #expect(

@@ -32,6 +32,22 @@ struct StoreFixture {
             idempotencyKey: key, requestFingerprint: fingerprint, createdAt: clock.now())
     }
 
+    /// Scores `submission`, builds its report and stores both, its report job run inline, completing
+    /// the scoring job `jobID` leased to `owner` at its first attempt; returns whether it completed it.
+    func complete(_ submission: NewSubmission, jobID: String, owner: String = "w") async throws -> Bool {
+        let evaluation = try await RubricScorer().evaluate(
+            submissionID: submission.id, content: submission.content, for: assessment, at: clock.now())
+        let report = ReportBuilder.build(
+            submissionID: submission.id, assessment: assessment, content: submission.content,
+            evaluation: evaluation, generatedAt: clock.now())
+        return try await store.insertEvaluation(
+            try EncodedEvaluation(evaluation), report: try EncodedReport(report),
+            job: JobRequest(
+                queue: "report-jobs", kind: "k", payload: Data("{}".utf8), dedupeKey: submission.id,
+                ranInline: true),
+            completing: JobLease(jobID: jobID, attempt: 1, owner: owner))
+    }
+
     func scoringJob(for submissionID: String) -> JobRequest {
         JobRequest(
             queue: "scoring-jobs", kind: "score-submission", payload: Data("{}".utf8), dedupeKey: submissionID
