@@ -19,6 +19,10 @@ extension PostgresMigrations {
     ///   (``PostgresStore/listSubmissions(_:)``): five short index ranges instead of one.
     ///
     /// Eight index entries a submission instead of twelve.
+    ///
+    /// The new index is built before the constraint goes, in the migration's transaction, so a key
+    /// is never left unguarded; building it reads the whole table while holding its writes: 30 ms
+    /// for 100,000 submissions (a tenth of them keyed) on the benchmark machine.
     static let submissionIndexes = Migration(
         version: 17, name: "submissions indexed only as their reads need",
         statements: [
